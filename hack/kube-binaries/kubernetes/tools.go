@@ -1,0 +1,10 @@
+//go:build tools
+
+// Package tools pins the commands this module exists to build, so that `go mod tidy` keeps
+// exactly the dependencies they need.
+package tools
+
+import (
+	_ "k8s.io/kubernetes/cmd/kube-apiserver"
+	_ "k8s.io/kubernetes/cmd/kubectl"
+)

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The test command: installs and starts what the real tiers need, then runs every tier.
+#   hack/test.sh                 # unit, mock-server and real-API-server/PostgreSQL tiers
+#   hack/test.sh -Dit.test=X     # extra Maven arguments pass through
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+hack/install-deps.sh
+
+start=$SECONDS
+kube_api_test_dir=$(hack/kube-binaries/build.sh)
+echo "kube binaries step: $((SECONDS - start)) s" >&2
+
+if [ -z "${TEST_JDBC_URL:-}" ]; then
+  eval "$(hack/test-postgres.sh start | sed 's/^/export /; s/=\(.*\)$/="\1"/')"
+  trap 'hack/test-postgres.sh stop "$TEST_POSTGRES_DIR"' EXIT
+fi
+
+./mvnw -B -ntp verify -Dkube.api.test.dir="$kube_api_test_dir" "$@"

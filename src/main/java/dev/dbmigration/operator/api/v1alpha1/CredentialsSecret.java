@@ -1,0 +1,35 @@
+package dev.dbmigration.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+
+/** A Secret of the resource's own namespace; there is deliberately no namespace field. */
+public class CredentialsSecret {
+
+  @Required
+  @Size(min = 1, max = 253)
+  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+  @JsonPropertyDescription("Name of the Secret.")
+  private String name;
+
+  @JsonPropertyDescription("Keys of the Secret; default to app-db-name, app-db-username, app-db-password.")
+  private SecretKeys keys = new SecretKeys();
+
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  public SecretKeys getKeys() {
+    return keys;
+  }
+
+  public void setKeys(SecretKeys keys) {
+    this.keys = keys;
+  }
+}

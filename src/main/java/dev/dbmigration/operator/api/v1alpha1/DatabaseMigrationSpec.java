@@ -1,0 +1,144 @@
+package dev.dbmigration.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** What to migrate, with which tool and image, against which database. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "self.action != 'downgrade' || (has(self.allowDowngrade) && self.allowDowngrade)",
+    message = "action downgrade needs allowDowngrade: true", reason = "FieldValueForbidden",
+    fieldPath = ".allowDowngrade")
+@ValidationRule(value = "self.action != 'upgrade' || !has(self.target) "
+    + "|| !(self.target == 'base' || self.target.startsWith('-'))",
+    message = "an upgrade cannot target base or a negative step (-N); use action: downgrade",
+    reason = "FieldValueInvalid", fieldPath = ".target")
+public class DatabaseMigrationSpec {
+
+  /** Alembic revision grammar: head(s), base, a revision id, +N, -N, or rev+N / rev-N. */
+  public static final String TARGET_PATTERN =
+      "^(heads?|base|[+-][1-9][0-9]{0,3}|[A-Za-z0-9_]{1,64}([+-][1-9][0-9]{0,3})?)$";
+  /** A container image reference: [registry[:port]/]path[:tag][@sha256:digest]. */
+  public static final String IMAGE_PATTERN =
+      "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*"
+          + "(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$";
+
+  @Required
+  @Size(min = 1, max = 512)
+  @Pattern(IMAGE_PATTERN)
+  @JsonPropertyDescription("Image that holds the migration tool and the application's migrations, "
+      + "usually the application's own image.")
+  private String image;
+
+  @Default("alembic")
+  @JsonPropertyDescription("Migration tool run inside the image.")
+  private Engine engine = Engine.ALEMBIC;
+
+  @Size(max = 1024)
+  @Pattern("^/[^\\x00-\\x1f\\x7f]*$")
+  @JsonPropertyDescription("Absolute directory in the image to run the tool from "
+      + "(the one holding alembic.ini). Defaults to the image's own working directory.")
+  private String workingDir;
+
+  @Default("upgrade")
+  @JsonPropertyDescription("Direction of the migration.")
+  private Action action = Action.UPGRADE;
+
+  @Default("head")
+  @Size(min = 1, max = 70)
+  @Pattern(TARGET_PATTERN)
+  @JsonPropertyDescription("Revision to reach: head, heads, base, a revision id, +N, -N or rev+N. "
+      + "A relative target is applied once per generation.")
+  private String target = "head";
+
+  @Default("false")
+  @JsonPropertyDescription("Must be true for action downgrade: a downgrade may drop data.")
+  private Boolean allowDowngrade = false;
+
+  @Required
+  @JsonPropertyDescription("Where the database is and how to log in to it.")
+  private DatabaseSpec database;
+
+  @JsonPropertyDescription("Names of the environment variables the tool reads; "
+      + "defaults to POSTGRES_HOST, POSTGRES_PORT, POSTGRES_DATABASE, POSTGRES_USER, POSTGRES_PASSWORD.")
+  private EnvNames env = new EnvNames();
+
+  @JsonPropertyDescription("Settings of the Kubernetes Job that runs the migration.")
+  private JobSettings job = new JobSettings();
+
+  public String getImage() {
+    return image;
+  }
+
+  public void setImage(String image) {
+    this.image = image;
+  }
+
+  public Engine getEngine() {
+    return engine;
+  }
+
+  public void setEngine(Engine engine) {
+    this.engine = engine;
+  }
+
+  public String getWorkingDir() {
+    return workingDir;
+  }
+
+  public void setWorkingDir(String workingDir) {
+    this.workingDir = workingDir;
+  }
+
+  public Action getAction() {
+    return action;
+  }
+
+  public void setAction(Action action) {
+    this.action = action;
+  }
+
+  public String getTarget() {
+    return target;
+  }
+
+  public void setTarget(String target) {
+    this.target = target;
+  }
+
+  public Boolean getAllowDowngrade() {
+    return allowDowngrade;
+  }
+
+  public void setAllowDowngrade(Boolean allowDowngrade) {
+    this.allowDowngrade = allowDowngrade;
+  }
+
+  public DatabaseSpec getDatabase() {
+    return database;
+  }
+
+  public void setDatabase(DatabaseSpec database) {
+    this.database = database;
+  }
+
+  public EnvNames getEnv() {
+    return env;
+  }
+
+  public void setEnv(EnvNames env) {
+    this.env = env;
+  }
+
+  public JobSettings getJob() {
+    return job;
+  }
+
+  public void setJob(JobSettings job) {
+    this.job = job;
+  }
+}

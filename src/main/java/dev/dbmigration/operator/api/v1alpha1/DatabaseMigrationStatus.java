@@ -1,0 +1,122 @@
+package dev.dbmigration.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the operator last saw and did for this resource. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class DatabaseMigrationStatus {
+
+  @JsonPropertyDescription("Generation of the spec this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription("Pending, WaitingForDatabase, Running, Succeeded, Failed or Invalid.")
+  private Phase phase;
+
+  @JsonPropertyDescription("Standard conditions: Ready, Reconciling, Stalled.")
+  private List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("The leader pod the run was started against.")
+  private LeaderStatus leader;
+
+  @JsonPropertyDescription("Name of the Job of the current run.")
+  private String jobName;
+
+  @JsonPropertyDescription("Value of the rerun annotation the current run answers.")
+  private String rerun;
+
+  @JsonPropertyDescription("Schema revision before the run and now.")
+  private RevisionStatus revision;
+
+  @JsonPropertyDescription("When the current run's Job was created.")
+  private String startTime;
+
+  @JsonPropertyDescription("When the current run's Job finished.")
+  private String completionTime;
+
+  @JsonPropertyDescription("Human-readable detail of the phase; never holds a secret.")
+  private String message;
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public Phase getPhase() {
+    return phase;
+  }
+
+  public void setPhase(Phase phase) {
+    this.phase = phase;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+
+  public LeaderStatus getLeader() {
+    return leader;
+  }
+
+  public void setLeader(LeaderStatus leader) {
+    this.leader = leader;
+  }
+
+  public String getJobName() {
+    return jobName;
+  }
+
+  public void setJobName(String jobName) {
+    this.jobName = jobName;
+  }
+
+  public String getRerun() {
+    return rerun;
+  }
+
+  public void setRerun(String rerun) {
+    this.rerun = rerun;
+  }
+
+  public RevisionStatus getRevision() {
+    return revision;
+  }
+
+  public void setRevision(RevisionStatus revision) {
+    this.revision = revision;
+  }
+
+  public String getStartTime() {
+    return startTime;
+  }
+
+  public void setStartTime(String startTime) {
+    this.startTime = startTime;
+  }
+
+  public String getCompletionTime() {
+    return completionTime;
+  }
+
+  public void setCompletionTime(String completionTime) {
+    this.completionTime = completionTime;
+  }
+
+  public String getMessage() {
+    return message;
+  }
+
+  public void setMessage(String message) {
+    this.message = message;
+  }
+}

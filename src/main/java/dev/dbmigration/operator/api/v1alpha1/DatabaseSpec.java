@@ -1,0 +1,69 @@
+package dev.dbmigration.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** The database to migrate: its credentials and how to find its writable leader. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "has(self.leader) != has(self.host)",
+    message = "set exactly one of database.leader (discover the leader pod) or database.host")
+public class DatabaseSpec {
+
+  @Required
+  @JsonPropertyDescription("Secret in the resource's own namespace that holds the database name, "
+      + "user and password.")
+  private CredentialsSecret credentialsSecret;
+
+  @JsonPropertyDescription("Find the leader pod by labels (Patroni, Spilo, Crunchy PGO, CloudNativePG).")
+  private LeaderDiscovery leader;
+
+  @Size(min = 1, max = 253)
+  @Pattern("^[A-Za-z0-9]([A-Za-z0-9.:-]*[A-Za-z0-9])?$")
+  @JsonPropertyDescription("Explicit host (service name or IP) instead of leader discovery.")
+  private String host;
+
+  @Default("5432")
+  @Min(1)
+  @Max(65535)
+  @JsonPropertyDescription("PostgreSQL port on the leader.")
+  private Integer port = 5432;
+
+  public CredentialsSecret getCredentialsSecret() {
+    return credentialsSecret;
+  }
+
+  public void setCredentialsSecret(CredentialsSecret credentialsSecret) {
+    this.credentialsSecret = credentialsSecret;
+  }
+
+  public LeaderDiscovery getLeader() {
+    return leader;
+  }
+
+  public void setLeader(LeaderDiscovery leader) {
+    this.leader = leader;
+  }
+
+  public String getHost() {
+    return host;
+  }
+
+  public void setHost(String host) {
+    this.host = host;
+  }
+
+  public Integer getPort() {
+    return port;
+  }
+
+  public void setPort(Integer port) {
+    this.port = port;
+  }
+}

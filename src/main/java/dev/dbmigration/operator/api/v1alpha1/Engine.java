@@ -1,0 +1,13 @@
+package dev.dbmigration.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** The migration tool inside the application's image. */
+public enum Engine {
+  @JsonProperty("alembic")
+  ALEMBIC;
+
+  public String value() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

@@ -1,0 +1,95 @@
+package dev.dbmigration.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import java.util.List;
+
+/** Knobs of the Job that runs the migration. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class JobSettings {
+
+  @Default("0")
+  @Min(0)
+  @Max(10)
+  @JsonPropertyDescription("Retries of a failed migration pod; 0 because a half-applied migration "
+      + "should be looked at before it is tried again.")
+  private Integer backoffLimit = 0;
+
+  @Default("1800")
+  @Min(1)
+  @Max(604800)
+  @JsonPropertyDescription("Seconds after which a running migration is stopped.")
+  private Long activeDeadlineSeconds = 1800L;
+
+  @Default("86400")
+  @Min(0)
+  @Max(2592000)
+  @JsonPropertyDescription("Seconds a finished Job (and its logs) is kept.")
+  private Integer ttlSecondsAfterFinished = 86400;
+
+  @Size(min = 1, max = 253)
+  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+  @JsonPropertyDescription("Service account of the migration pod; none is mounted either way.")
+  private String serviceAccountName;
+
+  @JsonPropertyDescription("CPU and memory of the migration container.")
+  private ResourceRequirements resources;
+
+  @JsonPropertyDescription("Pull secrets for the image.")
+  private List<LocalObjectReference> imagePullSecrets;
+
+  public Integer getBackoffLimit() {
+    return backoffLimit;
+  }
+
+  public void setBackoffLimit(Integer backoffLimit) {
+    this.backoffLimit = backoffLimit;
+  }
+
+  public Long getActiveDeadlineSeconds() {
+    return activeDeadlineSeconds;
+  }
+
+  public void setActiveDeadlineSeconds(Long activeDeadlineSeconds) {
+    this.activeDeadlineSeconds = activeDeadlineSeconds;
+  }
+
+  public Integer getTtlSecondsAfterFinished() {
+    return ttlSecondsAfterFinished;
+  }
+
+  public void setTtlSecondsAfterFinished(Integer ttlSecondsAfterFinished) {
+    this.ttlSecondsAfterFinished = ttlSecondsAfterFinished;
+  }
+
+  public String getServiceAccountName() {
+    return serviceAccountName;
+  }
+
+  public void setServiceAccountName(String serviceAccountName) {
+    this.serviceAccountName = serviceAccountName;
+  }
+
+  public ResourceRequirements getResources() {
+    return resources;
+  }
+
+  public void setResources(ResourceRequirements resources) {
+    this.resources = resources;
+  }
+
+  public List<LocalObjectReference> getImagePullSecrets() {
+    return imagePullSecrets;
+  }
+
+  public void setImagePullSecrets(List<LocalObjectReference> imagePullSecrets) {
+    this.imagePullSecrets = imagePullSecrets;
+  }
+}
