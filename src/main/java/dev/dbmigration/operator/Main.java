@@ -1,12 +1,46 @@
 package dev.dbmigration.operator;
 
-/** Command-line entry point. */
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar database-migration-operator.jar [--namespaces=a,b] [--health-port=N]}: runs the
+ * operator against the current kube context, or the in-cluster config inside a pod, until SIGTERM.
+ */
 public final class Main {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
   private Main() {
   }
 
-  public static void main(String[] args) {
-    System.out.println("database-migration-operator");
+  public static void main(String[] args) throws Exception {
+    OperatorSettings settings;
+    try {
+      settings = OperatorSettings.parse(args, System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    MigrationOperator operator = new MigrationOperator(client, settings);
+    HealthServer health = new HealthServer(settings.healthPort(), operator::isReady);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("stopping");
+      operator.close();
+      health.close();
+      client.close();
+      stopped.countDown();
+    }, "shutdown"));
+    LOG.info("watching {} against {}; health on port {}",
+        settings.watchesAllNamespaces() ? "all namespaces" : settings.namespaces(),
+        client.getMasterUrl(), health.port());
+    operator.start();
+    stopped.await();
   }
 }

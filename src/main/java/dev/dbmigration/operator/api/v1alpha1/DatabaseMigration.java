@@ -15,10 +15,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Kind("DatabaseMigration")
 @Plural("databasemigrations")
 @ShortNames("dbm")
-// The CRD generator orders printer columns by JSONPath (case-insensitively) and the API server only
-// takes simple paths starting with '.', so bracket spellings are the only lever on the order: they
-// put PHASE first and LEADER after REVISION. AGE cannot be moved behind the .spec/.status paths.
-@AdditionalPrinterColumn(name = "Phase", jsonPath = ".['status'].phase", type = AdditionalPrinterColumn.Type.STRING)
+// The CRD generator orders printer columns by JSONPath, so the table reads AGE, ACTION, TARGET
+// (.metadata, .spec) before PHASE, REVISION, LEADER (.status). The bracket spelling of the leader
+// path only moves LEADER behind REVISION; a leading bracket would blank the column on the server.
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Action", jsonPath = ".spec.action", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Target", jsonPath = ".spec.target", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Revision", jsonPath = ".status.revision.current", type = AdditionalPrinterColumn.Type.STRING)

@@ -1,0 +1,25 @@
+"""create index on reading.observed_at
+
+Revision ID: 4d5e6f708192
+Revises: 2b3c4d5e6f70
+Create Date: 2024-05-20 10:00:00.000000
+
+One of two branches from 2b3c4d5e6f70; 5e6f708192a3 merges them again.
+
+"""
+from alembic import op
+
+
+# revision identifiers, used by Alembic.
+revision = "4d5e6f708192"
+down_revision = "2b3c4d5e6f70"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_index("ix_reading_observed_at", "reading", ["observed_at"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_reading_observed_at", table_name="reading")

@@ -1,0 +1,21 @@
+package dev.dbmigration.operator.api.v1alpha1;
+
+/**
+ * Every reason the operator writes into a condition or an Event: CamelCase, stable, documented
+ * for users in the README's troubleshooting section. Renaming one breaks alerts built on it.
+ */
+public final class Reasons {
+
+  public static final String MIGRATION_SUCCEEDED = "MigrationSucceeded";
+  public static final String MIGRATION_FAILED = "MigrationFailed";
+  public static final String MIGRATION_RUNNING = "MigrationRunning";
+  public static final String LEADER_NOT_FOUND = "LeaderNotFound";
+  public static final String MULTIPLE_LEADERS = "MultipleLeaders";
+  public static final String SECRET_NOT_FOUND = "SecretNotFound";
+  public static final String SECRET_KEY_MISSING = "SecretKeyMissing";
+  public static final String INVALID_SPEC = "InvalidSpec";
+  public static final String RECONCILE_ERROR = "ReconcileError";
+
+  private Reasons() {
+  }
+}

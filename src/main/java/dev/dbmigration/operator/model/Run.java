@@ -1,0 +1,16 @@
+package dev.dbmigration.operator.model;
+
+import dev.dbmigration.operator.api.v1alpha1.LeaderStatus;
+
+/**
+ * The run a status describes: its Job (null while none was created), the rerun token it answers,
+ * the leader it was pointed at and its times.
+ */
+public record Run(String jobName, String rerun, LeaderStatus leader, String startTime,
+    String completionTime) {
+
+  /** No Job exists for the current generation (waiting or invalid). */
+  public static Run none(String rerun) {
+    return new Run(null, rerun, null, null, null);
+  }
+}

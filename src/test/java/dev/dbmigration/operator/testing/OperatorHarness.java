@@ -1,0 +1,39 @@
+package dev.dbmigration.operator.testing;
+
+import dev.dbmigration.operator.MigrationOperator;
+import dev.dbmigration.operator.OperatorSettings;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.Set;
+import org.awaitility.Awaitility;
+
+/** Starts and stops the real operator in-process against a test API server. */
+public final class OperatorHarness implements AutoCloseable {
+
+  private final KubernetesClient client;
+  private MigrationOperator operator;
+
+  public OperatorHarness(KubernetesClient client) {
+    this.client = client;
+  }
+
+  public OperatorHarness start() {
+    operator = new MigrationOperator(client, new OperatorSettings(Set.of(), 0));
+    operator.start();
+    Awaitility.await("operator informers synced").atMost(Duration.ofSeconds(60))
+        .until(operator::isReady);
+    return this;
+  }
+
+  public void stop() {
+    if (operator != null) {
+      operator.close();
+      operator = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}
