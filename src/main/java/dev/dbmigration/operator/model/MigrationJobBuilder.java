@@ -161,6 +161,9 @@ public final class MigrationJobBuilder {
         .withCommand(Engines.forEngine(spec.getEngine()).command(spec))
         .withWorkingDir(spec.getWorkingDir())
         .withImagePullPolicy("IfNotPresent")
+        // The kubelet then keeps the output's tail in the pod's status when the tool fails, so
+        // the operator can report the engine's error without reading logs.
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
         .withEnv(env(spec, host))
         .withResources(resources(jobSettings(spec)))
         .withSecurityContext(containerSecurityContext())
