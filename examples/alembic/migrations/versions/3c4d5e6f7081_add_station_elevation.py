@@ -4,8 +4,6 @@ Revision ID: 3c4d5e6f7081
 Revises: 2b3c4d5e6f70
 Create Date: 2024-05-20 09:00:00.000000
 
-One of two branches from 2b3c4d5e6f70; 5e6f708192a3 merges them again.
-
 """
 from alembic import op
 import sqlalchemy as sa

@@ -1,7 +1,7 @@
 """create table forecast
 
-Revision ID: 6f708192a3b4
-Revises: 5e6f708192a3
+Revision ID: 5e6f708192a3
+Revises: 4d5e6f708192
 Create Date: 2024-05-27 09:00:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "6f708192a3b4"
-down_revision = "5e6f708192a3"
+revision = "5e6f708192a3"
+down_revision = "4d5e6f708192"
 branch_labels = None
 depends_on = None
 
