@@ -1,13 +1,20 @@
 package dev.dbmigration.operator.controller;
 
+import dev.dbmigration.operator.api.v1alpha1.ConditionTypes;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
 import dev.dbmigration.operator.api.v1alpha1.LeaderStatus;
 import dev.dbmigration.operator.api.v1alpha1.Phase;
 import dev.dbmigration.operator.api.v1alpha1.Reasons;
+import dev.dbmigration.operator.api.v1alpha1.RevisionStatus;
+import dev.dbmigration.operator.database.Probe;
+import dev.dbmigration.operator.database.Redactor;
+import dev.dbmigration.operator.database.RevisionReader;
 import dev.dbmigration.operator.model.CredentialsCheck;
+import dev.dbmigration.operator.model.DatabaseCheck;
 import dev.dbmigration.operator.model.JobNames;
 import dev.dbmigration.operator.model.JobOutcome;
+import dev.dbmigration.operator.model.JobPodOutput;
 import dev.dbmigration.operator.model.Labels;
 import dev.dbmigration.operator.model.LeaderSelection;
 import dev.dbmigration.operator.model.MigrationJobBuilder;
@@ -32,6 +39,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.net.HttpURLConnection;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -44,18 +52,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns a DatabaseMigration into at most one Job per run (generation + rerun token) and reports
- * the run in the resource's status. Everything it reads comes from informer caches; the only
- * writes are the Job's creation, Events and the status patch, and the patch is skipped when the
- * freshly computed status equals the stored one.
+ * the run in the resource's status. Kubernetes reads come from informer caches; the writes are
+ * the Job's creation, Events and the status patch, skipped when the freshly computed status
+ * equals the stored one. The database itself is probed only around a run: before the Job (is
+ * the host writable, which revision) and once when the Job finishes (which revision now).
  */
 // Rerun requests arrive as an annotation, which does not bump the generation: every event counts.
 @ControllerConfiguration(name = DatabaseMigrationReconciler.NAME, generationAwareEventProcessing = false)
 public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration> {
 
   public static final String NAME = "databasemigration";
+  /** A leader in recovery changes nothing a watch could see, so only this state rechecks. */
+  static final Duration RECOVERY_RECHECK = Duration.ofSeconds(15);
+  private static final int OUTPUT_LINES = 20;
+  private static final int OUTPUT_CHARS = 2000;
   private static final Logger LOG = LoggerFactory.getLogger(DatabaseMigrationReconciler.class);
 
   private final Clock clock;
+  private final DatabaseAccess database;
   private KubernetesClient client;
   private MigrationEvents events;
   private InformerEventSource<Job, DatabaseMigration> jobs;
@@ -63,11 +77,12 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
   private InformerEventSource<Pod, DatabaseMigration> pods;
 
   public DatabaseMigrationReconciler() {
-    this(Clock.systemUTC());
+    this(Clock.systemUTC(), new RevisionReader());
   }
 
-  public DatabaseMigrationReconciler(Clock clock) {
+  public DatabaseMigrationReconciler(Clock clock, RevisionReader revisionReader) {
     this.clock = clock;
+    this.database = new DatabaseAccess(revisionReader);
   }
 
   @Override
@@ -85,68 +100,98 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
   public UpdateControl<DatabaseMigration> reconcile(DatabaseMigration dbm,
       Context<DatabaseMigration> context) {
     DatabaseMigrationStatus previous = dbm.getStatus();
-    long generation = JobNames.generationOf(dbm);
     String token = JobNames.rerunTokenOf(dbm);
     String rerun = token.isEmpty() ? null : token;
     String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
 
-    Decision decision = decide(dbm, previous, rerun, context);
+    Decision decision = decide(dbm, previous, rerun);
     if (decision == null) {
       return UpdateControl.noUpdate();
     }
-    DatabaseMigrationStatus status = StatusAssembler.assemble(previous, generation,
-        decision.state(), decision.run(), now);
+    DatabaseMigrationStatus status = StatusAssembler.assemble(previous, JobNames.generationOf(dbm),
+        decision.state(), decision.run(), decision.check(), now);
+    UpdateControl<DatabaseMigration> control;
     if (sameJson(previous, status)) {
-      return UpdateControl.noUpdate();
+      control = UpdateControl.noUpdate();
+    } else {
+      announce(dbm, previous, decision.state());
+      DatabaseMigration patch = new DatabaseMigration();
+      patch.setMetadata(dbm.getMetadata());
+      patch.setStatus(status);
+      control = UpdateControl.patchStatus(patch);
     }
-    announce(dbm, previous, decision.state());
-    DatabaseMigration patch = new DatabaseMigration();
-    patch.setMetadata(dbm.getMetadata());
-    patch.setStatus(status);
-    return UpdateControl.patchStatus(patch);
+    return decision.recheck() ? control.rescheduleAfter(RECOVERY_RECHECK) : control;
   }
 
   /** What this pass found; null when a finished run's status already says all there is. */
-  private Decision decide(DatabaseMigration dbm, DatabaseMigrationStatus previous, String rerun,
-      Context<DatabaseMigration> context) {
+  private Decision decide(DatabaseMigration dbm, DatabaseMigrationStatus previous, String rerun) {
     List<Violation> violations = SpecValidator.validate(dbm);
     if (!violations.isEmpty()) {
       String message = violations.stream().map(Violation::toString)
           .collect(Collectors.joining("; "));
-      return new Decision(new MigrationState(Phase.Invalid, Reasons.INVALID_SPEC, message),
+      return Decision.of(new MigrationState(Phase.Invalid, Reasons.INVALID_SPEC, message),
           Run.none(rerun));
     }
     String namespace = dbm.getMetadata().getNamespace();
     String jobName = JobNames.forRun(dbm);
+    boolean finishedBefore = previous != null && jobName.equals(previous.getJobName())
+        && previous.getPhase() != null && previous.getPhase().isFinal();
     Optional<Job> job = jobs.get(new ResourceID(jobName, namespace));
     if (job.isPresent()) {
-      return fromJob(job.get(), previous, rerun);
+      return fromJob(dbm, job.get(), previous, rerun, finishedBefore);
     }
-    if (previous != null && jobName.equals(previous.getJobName()) && previous.getPhase() != null
-        && previous.getPhase().isFinal()) {
+    if (finishedBefore) {
       // The Job of a finished run was removed (ttlSecondsAfterFinished); the run stays done.
       return null;
     }
     return startRun(dbm, jobName, rerun, namespace);
   }
 
-  private Decision fromJob(Job job, DatabaseMigrationStatus previous, String rerun) {
+  private Decision fromJob(DatabaseMigration dbm, Job job, DatabaseMigrationStatus previous,
+      String rerun, boolean finishedBefore) {
     LeaderStatus leader = leaderOf(job);
-    if (leader == null && previous != null
-        && job.getMetadata().getName().equals(previous.getJobName())) {
-      leader = previous.getLeader();
-    }
+    MigrationState state = JobOutcome.of(job);
     Run run = new Run(job.getMetadata().getName(), rerun, leader,
-        job.getMetadata().getCreationTimestamp(), JobOutcome.completionTime(job).orElse(null));
-    return new Decision(JobOutcome.of(job), run);
+        job.getMetadata().getCreationTimestamp(), JobOutcome.completionTime(job).orElse(null),
+        null);
+    if (!state.phase().isFinal()) {
+      return Decision.of(state, run);
+    }
+    if (finishedBefore) {
+      // Already reported: keep the message that holds the engine's output and the revision.
+      return Decision.of(new MigrationState(previous.getPhase(), state.reason(),
+          previous.getMessage()), run);
+    }
+    Secret secret = secret(dbm);
+    Probe probe = database.probe(dbm, secret, leader == null ? null : leader.getHost());
+    String before = previous == null || previous.getRevision() == null ? null
+        : previous.getRevision().getBefore();
+    RevisionStatus revision = probe instanceof Probe.Reachable reachable
+        ? new RevisionStatus(before, reachable.revision().toString()) : null;
+    String message = state.message();
+    if (state.phase() == Phase.Failed) {
+      Optional<String> output = JobPodOutput.terminationMessage(
+          pods.list(dbm.getMetadata().getNamespace(), p -> true).toList(),
+          job.getMetadata().getName());
+      if (output.isPresent()) {
+        message = message + "; output:\n" + Redactor.excerpt(output.get(),
+            DatabaseAccess.secretsToRedact(dbm, secret), OUTPUT_LINES, OUTPUT_CHARS);
+      }
+    } else if (revision != null) {
+      message = message + "; revision " + revision.getCurrent();
+    }
+    Run finished = new Run(run.jobName(), rerun, leader, run.startTime(), run.completionTime(),
+        revision);
+    return new Decision(new MigrationState(state.phase(), state.reason(), message), finished,
+        check(probe), false);
   }
 
   private Decision startRun(DatabaseMigration dbm, String jobName, String rerun, String namespace) {
     var ref = dbm.getSpec().getDatabase().getCredentialsSecret();
-    Secret secret = secrets.get(new ResourceID(ref.getName(), namespace)).orElse(null);
+    Secret secret = secret(dbm);
     Optional<CredentialsCheck.Problem> problem = CredentialsCheck.check(ref, namespace, secret);
     if (problem.isPresent()) {
-      return new Decision(new MigrationState(Phase.Pending, problem.get().reason(),
+      return Decision.of(new MigrationState(Phase.Pending, problem.get().reason(),
           problem.get().message()), Run.none(rerun));
     }
 
@@ -169,12 +214,30 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
       leader = new LeaderStatus(found.pod(), found.host());
     }
 
+    Probe probe = database.probe(dbm, secret, leader.getHost());
+    RevisionStatus revision = null;
+    if (probe instanceof Probe.Reachable reachable) {
+      if (reachable.inRecovery()) {
+        String message = describe(leader) + " is in recovery (a replica): refusing to migrate it";
+        return new Decision(new MigrationState(Phase.WaitingForDatabase,
+            Reasons.LEADER_IN_RECOVERY, message), Run.none(rerun), check(probe), true);
+      }
+      revision = new RevisionStatus(reachable.revision().toString(),
+          reachable.revision().toString());
+    }
+
     Job created = createJob(MigrationJobBuilder.build(dbm, jobName, leader.getHost()), leader);
     jobs.handleRecentResourceCreate(ResourceID.fromResource(created), created);
     LOG.info("created Job {} against {}", jobName, describe(leader));
     return new Decision(new MigrationState(Phase.Running, Reasons.MIGRATION_RUNNING,
         "Job " + jobName + " started against " + describe(leader)),
-        new Run(jobName, rerun, leader, created.getMetadata().getCreationTimestamp(), null));
+        new Run(jobName, rerun, leader, created.getMetadata().getCreationTimestamp(), null,
+            revision), check(probe), false);
+  }
+
+  private Secret secret(DatabaseMigration dbm) {
+    String name = dbm.getSpec().getDatabase().getCredentialsSecret().getName();
+    return secrets.get(new ResourceID(name, dbm.getMetadata().getNamespace())).orElse(null);
   }
 
   private Job createJob(Job job, LeaderStatus leader) {
@@ -196,8 +259,18 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     }
   }
 
+  private static DatabaseCheck check(Probe probe) {
+    if (probe instanceof Probe.Unreachable unreachable) {
+      return new DatabaseCheck(false, "the operator could not check the database ("
+          + unreachable.reason() + "); the migration runs in its Job regardless");
+    }
+    Probe.Reachable reachable = (Probe.Reachable) probe;
+    return new DatabaseCheck(true, (reachable.inRecovery() ? "in recovery" : "writable")
+        + ", revision " + reachable.revision());
+  }
+
   private static Decision waiting(String reason, String message, String rerun) {
-    return new Decision(new MigrationState(Phase.WaitingForDatabase, reason, message),
+    return Decision.of(new MigrationState(Phase.WaitingForDatabase, reason, message),
         Run.none(rerun));
   }
 
@@ -232,13 +305,18 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
 
   private static String readyReason(DatabaseMigrationStatus status) {
     return status.getConditions() == null ? null : status.getConditions().stream()
-        .filter(c -> "Ready".equals(c.getType())).map(c -> c.getReason()).findFirst().orElse(null);
+        .filter(c -> ConditionTypes.READY.equals(c.getType())).map(c -> c.getReason())
+        .findFirst().orElse(null);
   }
 
   private static boolean sameJson(DatabaseMigrationStatus a, DatabaseMigrationStatus b) {
     return a != null && Serialization.asJson(a).equals(Serialization.asJson(b));
   }
 
-  private record Decision(MigrationState state, Run run) {
+  /** The outcome of one pass: state, run facts, the database check if one was made. */
+  private record Decision(MigrationState state, Run run, DatabaseCheck check, boolean recheck) {
+    static Decision of(MigrationState state, Run run) {
+      return new Decision(state, run, null, false);
+    }
   }
 }

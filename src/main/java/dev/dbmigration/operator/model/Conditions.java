@@ -2,6 +2,7 @@ package dev.dbmigration.operator.model;
 
 import dev.dbmigration.operator.api.v1alpha1.ConditionTypes;
 import dev.dbmigration.operator.api.v1alpha1.Phase;
+import dev.dbmigration.operator.api.v1alpha1.Reasons;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.util.List;
@@ -28,6 +29,14 @@ public final class Conditions {
         condition(ConditionTypes.STALLED, stalled, state, generation, previous, now));
   }
 
+  /** The DatabaseReachable condition of a check made in this pass. */
+  public static Condition databaseReachable(DatabaseCheck check, long generation,
+      List<Condition> previous, String now) {
+    String reason = check.reachable() ? Reasons.DATABASE_REACHABLE : Reasons.DATABASE_UNREACHABLE;
+    return condition(ConditionTypes.DATABASE_REACHABLE, check.reachable(),
+        new MigrationState(null, reason, check.message()), generation, previous, now);
+  }
+
   private static Condition condition(String type, boolean status, MigrationState state,
       long generation, List<Condition> previous, String now) {
     String value = status ? "True" : "False";
@@ -45,7 +54,7 @@ public final class Conditions {
         .build();
   }
 
-  private static java.util.Optional<Condition> find(List<Condition> conditions, String type) {
+  static java.util.Optional<Condition> find(List<Condition> conditions, String type) {
     if (conditions == null) {
       return java.util.Optional.empty();
     }

@@ -1,16 +1,18 @@
 package dev.dbmigration.operator.model;
 
 import dev.dbmigration.operator.api.v1alpha1.LeaderStatus;
+import dev.dbmigration.operator.api.v1alpha1.RevisionStatus;
 
 /**
  * The run a status describes: its Job (null while none was created), the rerun token it answers,
- * the leader it was pointed at and its times.
+ * the leader it was pointed at, its times and the schema revision read around it (null when this
+ * pass read none, and the last known one stands).
  */
 public record Run(String jobName, String rerun, LeaderStatus leader, String startTime,
-    String completionTime) {
+    String completionTime, RevisionStatus revision) {
 
   /** No Job exists for the current generation (waiting or invalid). */
   public static Run none(String rerun) {
-    return new Run(null, rerun, null, null, null);
+    return new Run(null, rerun, null, null, null, null);
   }
 }

@@ -1,10 +1,15 @@
 package dev.dbmigration.operator.model;
 
+import dev.dbmigration.operator.api.v1alpha1.ConditionTypes;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Computes the whole status fresh from what this pass observed. Only two things carry over from
- * the previous status: the conditions' transition times and the last known revision.
+ * Computes the whole status fresh from what this pass observed. What a pass may not observe
+ * carries over from the previous status: the conditions' transition times, the last known
+ * revision, and the last database check (the database is only probed around a run).
  */
 public final class StatusAssembler {
 
@@ -12,19 +17,26 @@ public final class StatusAssembler {
   }
 
   public static DatabaseMigrationStatus assemble(DatabaseMigrationStatus previous, long generation,
-      MigrationState state, Run run, String now) {
+      MigrationState state, Run run, DatabaseCheck check, String now) {
+    List<Condition> before = previous == null ? null : previous.getConditions();
+    List<Condition> conditions = new ArrayList<>(Conditions.of(state, generation, before, now));
+    if (check != null) {
+      conditions.add(Conditions.databaseReachable(check, generation, before, now));
+    } else {
+      Conditions.find(before, ConditionTypes.DATABASE_REACHABLE).ifPresent(conditions::add);
+    }
     DatabaseMigrationStatus status = new DatabaseMigrationStatus();
     status.setObservedGeneration(generation);
     status.setPhase(state.phase());
-    status.setConditions(Conditions.of(state, generation,
-        previous == null ? null : previous.getConditions(), now));
+    status.setConditions(conditions);
     status.setMessage(state.message());
     status.setJobName(run.jobName());
     status.setRerun(run.rerun());
     status.setLeader(run.leader());
     status.setStartTime(run.startTime());
     status.setCompletionTime(run.completionTime());
-    status.setRevision(previous == null ? null : previous.getRevision());
+    status.setRevision(run.revision() != null ? run.revision()
+        : previous == null ? null : previous.getRevision());
     return status;
   }
 }

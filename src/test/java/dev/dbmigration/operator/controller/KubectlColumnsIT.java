@@ -32,7 +32,7 @@ class KubectlColumnsIT {
       String ns = cluster.newNamespace("kubectl");
       cluster.createSeedSecret(ns, "wps-api-creds");
       cluster.createReadyPod(ns, "patroni-wps-api-1",
-          Map.of("cluster-name", "patroni-wps-api", "role", "master"), "10.128.3.17");
+          Map.of("cluster-name", "patroni-wps-api", "role", "master"), "127.128.3.17");
       operator.start();
       cluster.apply(Fixtures.migration(ns, "wps-api"));
       String job = await().atMost(Duration.ofSeconds(30)).until(() -> cluster.jobs(ns),

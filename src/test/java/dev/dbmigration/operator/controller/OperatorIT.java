@@ -55,12 +55,12 @@ class OperatorIT {
     }
   }
 
-  /** A namespace with the seed's Secret and one Patroni leader at 10.128.3.17. */
+  /** A namespace with the seed's Secret and one Patroni leader at 127.128.3.17. */
   static String environmentWithLeader(String prefix, String name) {
     String ns = cluster.newNamespace(prefix);
     cluster.createSeedSecret(ns, name + "-creds");
     cluster.createReadyPod(ns, "patroni-" + name + "-0",
-        Map.of("cluster-name", "patroni-" + name, "role", "master"), "10.128.3.17");
+        Map.of("cluster-name", "patroni-" + name, "role", "master"), "127.128.3.17");
     return ns;
   }
 
@@ -108,7 +108,7 @@ class OperatorIT {
     Map<String, EnvVar> env = env(job);
     assertThat(env).containsOnlyKeys("POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_DATABASE",
         "POSTGRES_USER", "POSTGRES_PASSWORD");
-    assertThat(env.get("POSTGRES_HOST").getValue()).isEqualTo("10.128.3.17");
+    assertThat(env.get("POSTGRES_HOST").getValue()).isEqualTo("127.128.3.17");
     assertThat(env.get("POSTGRES_PORT").getValue()).isEqualTo("5432");
     assertThat(env.get("POSTGRES_PASSWORD").getValue()).isNull();
     assertThat(env.get("POSTGRES_PASSWORD").getValueFrom().getSecretKeyRef().getName())
@@ -125,7 +125,7 @@ class OperatorIT {
 
     DatabaseMigrationStatus running = awaitStatus(ns, "wps-api", s -> s.getPhase() == Phase.Running);
     assertThat(running.getLeader().getPod()).isEqualTo("patroni-wps-api-0");
-    assertThat(running.getLeader().getHost()).isEqualTo("10.128.3.17");
+    assertThat(running.getLeader().getHost()).isEqualTo("127.128.3.17");
     assertThat(running.getJobName()).isEqualTo(job.getMetadata().getName());
 
     cluster.completeJob(ns, job.getMetadata().getName());
@@ -196,10 +196,10 @@ class OperatorIT {
     assertThat(cluster.jobs(ns)).isEmpty();
 
     cluster.createReadyPod(ns, "patroni-app-1",
-        Map.of("cluster-name", "patroni-app", "role", "primary"), "10.0.0.9");
+        Map.of("cluster-name", "patroni-app", "role", "primary"), "127.0.0.9");
 
     Job job = awaitSingleJob(ns);
-    assertThat(env(job).get("POSTGRES_HOST").getValue()).isEqualTo("10.0.0.9");
+    assertThat(env(job).get("POSTGRES_HOST").getValue()).isEqualTo("127.0.0.9");
     awaitStatus(ns, "app", s -> s.getPhase() == Phase.Running);
   }
 
@@ -208,7 +208,7 @@ class OperatorIT {
     String ns = cluster.newNamespace("replicas");
     cluster.createSeedSecret(ns, "app-creds");
     cluster.createReadyPod(ns, "patroni-app-0",
-        Map.of("cluster-name", "patroni-app", "role", "replica"), "10.0.0.1");
+        Map.of("cluster-name", "patroni-app", "role", "replica"), "127.0.0.1");
     cluster.apply(Fixtures.migration(ns, "app"));
 
     DatabaseMigrationStatus waiting = awaitStatus(ns, "app",
@@ -223,9 +223,9 @@ class OperatorIT {
     String ns = cluster.newNamespace("split");
     cluster.createSeedSecret(ns, "app-creds");
     cluster.createReadyPod(ns, "patroni-app-0",
-        Map.of("cluster-name", "patroni-app", "role", "master"), "10.0.0.1");
+        Map.of("cluster-name", "patroni-app", "role", "master"), "127.0.0.1");
     cluster.createReadyPod(ns, "patroni-app-1",
-        Map.of("cluster-name", "patroni-app", "role", "primary"), "10.0.0.2");
+        Map.of("cluster-name", "patroni-app", "role", "primary"), "127.0.0.2");
     cluster.apply(Fixtures.migration(ns, "app"));
 
     DatabaseMigrationStatus waiting = awaitStatus(ns, "app",
@@ -239,7 +239,7 @@ class OperatorIT {
   void aMissingSecretIsNamedAndTheRunProceedsOnceItExists() {
     String ns = cluster.newNamespace("nosecret");
     cluster.createReadyPod(ns, "patroni-app-0",
-        Map.of("cluster-name", "patroni-app", "role", "master"), "10.0.0.1");
+        Map.of("cluster-name", "patroni-app", "role", "master"), "127.0.0.1");
     cluster.apply(Fixtures.migration(ns, "app"));
 
     DatabaseMigrationStatus pending = awaitStatus(ns, "app",
@@ -257,7 +257,7 @@ class OperatorIT {
   void aMissingKeyIsNamedAndTheRunProceedsOnceItIsAdded() {
     String ns = cluster.newNamespace("nokey");
     cluster.createReadyPod(ns, "patroni-app-0",
-        Map.of("cluster-name", "patroni-app", "role", "master"), "10.0.0.1");
+        Map.of("cluster-name", "patroni-app", "role", "master"), "127.0.0.1");
     cluster.createSecret(ns, "app-creds", Map.of("app-db-name", "wps", "app-db-username", "wps"));
     DatabaseMigration dbm = Fixtures.migration(ns, "app");
     cluster.apply(dbm);
@@ -281,7 +281,7 @@ class OperatorIT {
     String ns = cluster.newNamespace("custom");
     cluster.createSecret(ns, "db", Map.of("dbname", "x", "user", "u", "pass", "p"));
     cluster.createReadyPod(ns, "pg-0", Map.of("cnpg.io/cluster", "pg",
-        "cnpg.io/instanceRole", "primary"), "10.1.1.1");
+        "cnpg.io/instanceRole", "primary"), "127.1.1.1");
     DatabaseMigration dbm = Fixtures.migration(ns, "app");
     dbm.getSpec().getDatabase().getCredentialsSecret().setName("db");
     SecretKeys keys = new SecretKeys();
@@ -298,7 +298,7 @@ class OperatorIT {
 
     Map<String, EnvVar> env = env(awaitSingleJob(ns));
     assertThat(env.get("DB_PASS").getValueFrom().getSecretKeyRef().getKey()).isEqualTo("pass");
-    assertThat(env.get("POSTGRES_HOST").getValue()).isEqualTo("10.1.1.1");
+    assertThat(env.get("POSTGRES_HOST").getValue()).isEqualTo("127.1.1.1");
     assertThat(env.get("POSTGRES_PORT").getValue()).isEqualTo("6432");
   }
 

@@ -53,7 +53,7 @@ class OperatorRestartIT {
     String ns = cluster.newNamespace(prefix);
     cluster.createSeedSecret(ns, "app-creds");
     cluster.createReadyPod(ns, "patroni-app-0",
-        Map.of("cluster-name", "patroni-app", "role", "master"), "10.0.0.1");
+        Map.of("cluster-name", "patroni-app", "role", "master"), "127.0.0.1");
     return ns;
   }
 
@@ -88,7 +88,7 @@ class OperatorRestartIT {
     String ns = environment("crash");
     DatabaseMigration dbm = cluster.apply(Fixtures.migration(ns, "app"));
     // What an operator that died between creating the Job and writing the status left behind.
-    Job orphan = MigrationJobBuilder.build(dbm, JobNames.forRun(dbm), "10.0.0.1");
+    Job orphan = MigrationJobBuilder.build(dbm, JobNames.forRun(dbm), "127.0.0.1");
     client.resource(orphan).create();
 
     operator = new OperatorHarness(client).start();

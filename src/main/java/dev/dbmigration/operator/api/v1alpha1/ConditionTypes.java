@@ -9,6 +9,8 @@ public final class ConditionTypes {
   public static final String READY = "Ready";
   public static final String RECONCILING = "Reconciling";
   public static final String STALLED = "Stalled";
+  /** Whether the operator itself could reach the database to check it and read its revision. */
+  public static final String DATABASE_REACHABLE = "DatabaseReachable";
 
   private ConditionTypes() {
   }

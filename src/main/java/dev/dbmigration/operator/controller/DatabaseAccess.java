@@ -1,0 +1,72 @@
+package dev.dbmigration.operator.controller;
+
+import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
+import dev.dbmigration.operator.api.v1alpha1.Engine;
+import dev.dbmigration.operator.api.v1alpha1.SecretKeys;
+import dev.dbmigration.operator.database.DatabaseLogin;
+import dev.dbmigration.operator.database.Probe;
+import dev.dbmigration.operator.database.RevisionReader;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The operator's own look at the database: is the chosen host writable, and at which revision.
+ * Credentials are decoded from the cached Secret at the moment of use and kept nowhere.
+ */
+final class DatabaseAccess {
+
+  private final RevisionReader reader;
+
+  DatabaseAccess(RevisionReader reader) {
+    this.reader = reader;
+  }
+
+  Probe probe(DatabaseMigration dbm, Secret secret, String host) {
+    if (secret == null) {
+      return new Probe.Unreachable("the credentials Secret is gone");
+    }
+    if (host == null || host.isBlank()) {
+      return new Probe.Unreachable("the run's database host is not known");
+    }
+    SecretKeys keys = keys(dbm);
+    Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
+    String database = decode(data.get(keys.getDatabase()));
+    String username = decode(data.get(keys.getUsername()));
+    String password = decode(data.get(keys.getPassword()));
+    if (database == null || username == null || password == null) {
+      return new Probe.Unreachable("the credentials Secret lacks a key");
+    }
+    int port = Objects.requireNonNullElse(dbm.getSpec().getDatabase().getPort(), 5432);
+    Engine engine = Objects.requireNonNullElse(dbm.getSpec().getEngine(), Engine.ALEMBIC);
+    return reader.probe(new DatabaseLogin(host, port, database, username, password), engine);
+  }
+
+  /** The values to scrub from anything the operator writes: the password, decoded. */
+  static List<String> secretsToRedact(DatabaseMigration dbm, Secret secret) {
+    if (secret == null || secret.getData() == null) {
+      return List.of();
+    }
+    String password = decode(secret.getData().get(keys(dbm).getPassword()));
+    return password == null ? List.of() : List.of(password);
+  }
+
+  private static SecretKeys keys(DatabaseMigration dbm) {
+    SecretKeys keys = dbm.getSpec().getDatabase().getCredentialsSecret().getKeys();
+    return keys == null ? new SecretKeys() : keys;
+  }
+
+  private static String decode(String base64) {
+    if (base64 == null) {
+      return null;
+    }
+    try {
+      return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+}
