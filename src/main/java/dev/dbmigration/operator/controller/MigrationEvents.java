@@ -21,6 +21,7 @@ public class MigrationEvents {
   private static final Logger LOG = LoggerFactory.getLogger(MigrationEvents.class);
   private static final String COMPONENT = "database-migration-operator";
   private static final int MAX_MESSAGE = 1024;
+  private static final int HEAD = 200;
 
   private final KubernetesClient client;
   private final Clock clock;
@@ -38,12 +39,24 @@ public class MigrationEvents {
     post(dbm, "Warning", reason, message);
   }
 
+  /**
+   * Shortens a message to what an Event holds, keeping its first line (what happened) and its
+   * end: a failure's message ends with the tool's last output, where the error is.
+   */
+  static String fit(String message) {
+    if (message.length() <= MAX_MESSAGE) {
+      return message;
+    }
+    int newline = message.indexOf('\n');
+    String head = message.substring(0, newline >= 0 && newline < HEAD ? newline : HEAD);
+    String marker = "\n…\n";
+    int room = MAX_MESSAGE - head.length() - marker.length();
+    return head + marker + message.substring(message.length() - room);
+  }
+
   private void post(DatabaseMigration dbm, String type, String reason, String message) {
     String now = Instant.now(clock).toString();
-    String text = message == null ? "" : message;
-    if (text.length() > MAX_MESSAGE) {
-      text = text.substring(0, MAX_MESSAGE - 1) + "…";
-    }
+    String text = fit(message == null ? "" : message);
     Event event = new EventBuilder()
         .withNewMetadata()
         .withNamespace(dbm.getMetadata().getNamespace())

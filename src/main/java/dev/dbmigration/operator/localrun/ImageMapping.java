@@ -1,0 +1,75 @@
+package dev.dbmigration.operator.localrun;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Which local directory stands for an image's filesystem root. Only the working directory is
+ * taken from it: the command itself is looked up on the host, through the process's PATH.
+ */
+public final class ImageMapping {
+
+  private final Map<String, Path> roots;
+  private final Path defaultRoot;
+
+  /**
+   * @param roots image reference, exactly as the Job names it, to directory
+   * @param defaultRoot directory for every other image, or null to refuse them
+   */
+  public ImageMapping(Map<String, Path> roots, Path defaultRoot) {
+    Map<String, Path> copy = new LinkedHashMap<>();
+    Objects.requireNonNull(roots, "roots").forEach((image, dir) ->
+        copy.put(Objects.requireNonNull(image, "image"), absolute(dir)));
+    this.roots = Map.copyOf(copy);
+    this.defaultRoot = defaultRoot == null ? null : absolute(defaultRoot);
+  }
+
+  /** Only the listed images; any other fails its Job. */
+  public static ImageMapping of(Map<String, Path> roots) {
+    return new ImageMapping(roots, null);
+  }
+
+  /** Every image to the same directory. */
+  public static ImageMapping allTo(Path root) {
+    return new ImageMapping(Map.of(), root);
+  }
+
+  public Path rootFor(String image) throws JobStartException {
+    Path root = image == null ? null : roots.get(image);
+    if (root == null) {
+      root = defaultRoot;
+    }
+    if (root == null) {
+      throw new JobStartException("image " + image + " is not mapped to a local directory");
+    }
+    if (!Files.isDirectory(root)) {
+      throw new JobStartException("directory " + root + " for image " + image + " does not exist");
+    }
+    return root;
+  }
+
+  /**
+   * The job's workingDir inside the image's root when it exists there; otherwise the root, as a
+   * developer's checkout rarely mirrors the image's layout.
+   */
+  public Path workingDirFor(String image, String jobWorkingDir) throws JobStartException {
+    Path root = rootFor(image);
+    if (jobWorkingDir == null || jobWorkingDir.isBlank()) {
+      return root;
+    }
+    String relative = jobWorkingDir.replaceFirst("^/+", "");
+    Path candidate = root.resolve(relative).normalize();
+    // A "../.." workingDir must not lead out of the directory standing for the image.
+    if (candidate.startsWith(root) && Files.isDirectory(candidate)) {
+      return candidate;
+    }
+    return root;
+  }
+
+  private static Path absolute(Path dir) {
+    return Objects.requireNonNull(dir, "dir").toAbsolutePath().normalize();
+  }
+}
