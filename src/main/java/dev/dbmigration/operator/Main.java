@@ -1,6 +1,8 @@
 package dev.dbmigration.operator;
 
+import dev.dbmigration.operator.local.LocalMode;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Arrays;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -9,6 +11,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code java -jar database-migration-operator.jar [--namespaces=a,b] [--health-port=N]}: runs the
  * operator against the current kube context, or the in-cluster config inside a pod, until SIGTERM.
+ * {@code ... local [FILE]} runs one migration without a cluster (see {@link LocalMode}).
  */
 public final class Main {
 
@@ -18,6 +21,16 @@ public final class Main {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("local")) {
+      int code;
+      try {
+        code = new LocalMode(System.out).run(Arrays.copyOfRange(args, 1, args.length));
+      } catch (IllegalArgumentException e) {
+        System.err.println(e.getMessage());
+        code = 2;
+      }
+      System.exit(code);
+    }
     OperatorSettings settings;
     try {
       settings = OperatorSettings.parse(args, System.getenv());
