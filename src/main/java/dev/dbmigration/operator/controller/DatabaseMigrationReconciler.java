@@ -1,5 +1,6 @@
 package dev.dbmigration.operator.controller;
 
+import dev.dbmigration.operator.api.v1alpha1.Action;
 import dev.dbmigration.operator.api.v1alpha1.ConditionTypes;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
@@ -66,12 +67,15 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
   static final Duration RECOVERY_RECHECK = Duration.ofSeconds(15);
   private static final int OUTPUT_LINES = 20;
   private static final int OUTPUT_CHARS = 2000;
+  private static final int HISTORY_LINES = 200;
+  private static final int HISTORY_CHARS = 16000;
   private static final Logger LOG = LoggerFactory.getLogger(DatabaseMigrationReconciler.class);
 
   private final Clock clock;
   private final DatabaseAccess database;
   private KubernetesClient client;
   private MigrationEvents events;
+  private JobOutputs outputs;
   private InformerEventSource<Job, DatabaseMigration> jobs;
   private InformerEventSource<Secret, DatabaseMigration> secrets;
   private InformerEventSource<Pod, DatabaseMigration> pods;
@@ -90,6 +94,7 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
       EventSourceContext<DatabaseMigration> context) {
     client = context.getClient();
     events = new MigrationEvents(client, clock);
+    outputs = new JobOutputs(client);
     jobs = EventSources.jobs(context);
     secrets = EventSources.secrets(context);
     pods = EventSources.pods(context);
@@ -153,14 +158,14 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     MigrationState state = JobOutcome.of(job);
     Run run = new Run(job.getMetadata().getName(), rerun, leader,
         job.getMetadata().getCreationTimestamp(), JobOutcome.completionTime(job).orElse(null),
-        null);
+        null, null);
     if (!state.phase().isFinal()) {
       return Decision.of(state, run);
     }
     if (finishedBefore) {
       // Already reported: keep the message that holds the engine's output and the revision.
       return Decision.of(new MigrationState(previous.getPhase(), state.reason(),
-          previous.getMessage()), run);
+          previous.getMessage()), run.withOutput(previous.getOutput()));
     }
     Secret secret = secret(dbm);
     Probe probe = database.probe(dbm, secret, leader == null ? null : leader.getHost());
@@ -169,19 +174,27 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     RevisionStatus revision = probe instanceof Probe.Reachable reachable
         ? new RevisionStatus(before, reachable.revision().toString()) : null;
     String message = state.message();
+    List<String> secretValues = DatabaseAccess.secretsToRedact(dbm, secret);
+    List<Pod> namespacePods = pods.list(dbm.getMetadata().getNamespace(), p -> true).toList();
+    String output = null;
     if (state.phase() == Phase.Failed) {
-      Optional<String> output = JobPodOutput.terminationMessage(
-          pods.list(dbm.getMetadata().getNamespace(), p -> true).toList(),
+      Optional<String> tail = JobPodOutput.terminationMessage(namespacePods,
           job.getMetadata().getName());
-      if (output.isPresent()) {
-        message = message + "; output:\n" + Redactor.excerpt(output.get(),
-            DatabaseAccess.secretsToRedact(dbm, secret), OUTPUT_LINES, OUTPUT_CHARS);
+      if (tail.isPresent()) {
+        message = message + "; output:\n" + Redactor.excerpt(tail.get(), secretValues,
+            OUTPUT_LINES, OUTPUT_CHARS);
       }
-    } else if (revision != null) {
-      message = message + "; revision " + revision.getCurrent();
+    } else {
+      if (revision != null) {
+        message = message + "; revision " + revision.getCurrent();
+      }
+      if (dbm.getSpec().getAction() == Action.HISTORY) {
+        output = outputs.read(namespacePods, job)
+            .map(text -> Redactor.excerpt(text, secretValues, HISTORY_LINES, HISTORY_CHARS))
+            .orElse("(the output could not be read)");
+      }
     }
-    Run finished = new Run(run.jobName(), rerun, leader, run.startTime(), run.completionTime(),
-        revision);
+    Run finished = run.withRevision(revision).withOutput(output);
     return new Decision(new MigrationState(state.phase(), state.reason(), message), finished,
         check(probe), false);
   }
@@ -232,7 +245,7 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     return new Decision(new MigrationState(Phase.Running, Reasons.MIGRATION_RUNNING,
         "Job " + jobName + " started against " + describe(leader)),
         new Run(jobName, rerun, leader, created.getMetadata().getCreationTimestamp(), null,
-            revision), check(probe), false);
+            revision, null), check(probe), false);
   }
 
   private Secret secret(DatabaseMigration dbm) {

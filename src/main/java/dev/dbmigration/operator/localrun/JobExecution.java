@@ -172,8 +172,9 @@ final class JobExecution implements Runnable {
     boolean success = outcome.exitCode() == 0;
     context.pods().terminated(pod, container, new JobPods.Termination(outcome.exitCode(),
         success ? "Completed" : "Error",
-        // FallbackToLogsOnError: the output's tail is the message of a failed container only.
-        success ? null : outcome.tail(), startedAt, Instant.now()));
+        // A kubelet keeps a short tail (FallbackToLogsOnError) for failed containers and serves
+        // the rest as logs; this runner has no log endpoint, so a success keeps a longer tail.
+        success ? outcome.longTail() : outcome.tail(), startedAt, Instant.now()));
     return switch (outcome.ending()) {
       case DEADLINE_EXCEEDED -> Result.DEADLINE_EXCEEDED;
       case STOPPED -> Result.STOPPED;

@@ -26,7 +26,7 @@ final class ProcessRun {
   /** Why the process ended. */
   enum Ending { EXITED, DEADLINE_EXCEEDED, STOPPED }
 
-  record Outcome(int exitCode, Ending ending, String tail, Duration duration) {
+  record Outcome(int exitCode, Ending ending, String tail, String longTail, Duration duration) {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(ProcessRun.class);
@@ -96,7 +96,7 @@ final class ProcessRun {
     if (stopped) {
       ending = Ending.STOPPED;
     }
-    return new Outcome(process.exitValue(), ending, tail.text(),
+    return new Outcome(process.exitValue(), ending, tail.text(), tail.longText(),
         Duration.between(startedAt, Instant.now()));
   }
 

@@ -1,9 +1,13 @@
 package dev.dbmigration.operator.model;
 
+import dev.dbmigration.operator.api.v1alpha1.Action;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationSpec;
 import java.util.List;
 
-/** Alembic: {@code alembic upgrade|downgrade <target>}, run from the directory of alembic.ini. */
+/**
+ * Alembic: {@code alembic upgrade|downgrade <target>} or {@code alembic history --verbose}, run
+ * from the directory of alembic.ini.
+ */
 public final class AlembicEngine implements MigrationEngine {
 
   @Override
@@ -13,6 +17,10 @@ public final class AlembicEngine implements MigrationEngine {
 
   @Override
   public List<String> command(DatabaseMigrationSpec spec) {
-    return List.of("alembic", MigrationEngine.actionOf(spec).value(), MigrationEngine.targetOf(spec));
+    Action action = MigrationEngine.actionOf(spec);
+    if (action == Action.HISTORY) {
+      return List.of("alembic", "history", "--verbose");
+    }
+    return List.of("alembic", action.value(), MigrationEngine.targetOf(spec));
   }
 }

@@ -21,13 +21,22 @@ public final class JobPodOutput {
 
   /** The termination message of the newest terminated migration container of the Job's pods. */
   public static Optional<String> terminationMessage(Collection<Pod> pods, String jobName) {
-    return pods.stream()
-        .filter(p -> p.getMetadata() != null && jobName.equals(label(p, JOB_NAME_LABEL)))
-        .sorted(Comparator.comparing((Pod p) -> String.valueOf(p.getMetadata().getCreationTimestamp()))
-            .reversed())
+    return podsOf(pods, jobName)
         .map(JobPodOutput::message)
         .flatMap(Optional::stream)
         .findFirst();
+  }
+
+  /** The Job's newest pod, whose log holds the last attempt's output. */
+  public static Optional<Pod> newestPod(Collection<Pod> pods, String jobName) {
+    return podsOf(pods, jobName).findFirst();
+  }
+
+  private static java.util.stream.Stream<Pod> podsOf(Collection<Pod> pods, String jobName) {
+    return pods.stream()
+        .filter(p -> p.getMetadata() != null && jobName.equals(label(p, JOB_NAME_LABEL)))
+        .sorted(Comparator.comparing((Pod p) -> String.valueOf(p.getMetadata().getCreationTimestamp()))
+            .reversed());
   }
 
   private static Optional<String> message(Pod pod) {

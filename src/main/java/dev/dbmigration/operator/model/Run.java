@@ -6,13 +6,21 @@ import dev.dbmigration.operator.api.v1alpha1.RevisionStatus;
 /**
  * The run a status describes: its Job (null while none was created), the rerun token it answers,
  * the leader it was pointed at, its times and the schema revision read around it (null when this
- * pass read none, and the last known one stands).
+ * pass read none, and the last known one stands) and the engine output kept from a history run.
  */
 public record Run(String jobName, String rerun, LeaderStatus leader, String startTime,
-    String completionTime, RevisionStatus revision) {
+    String completionTime, RevisionStatus revision, String output) {
 
   /** No Job exists for the current generation (waiting or invalid). */
   public static Run none(String rerun) {
-    return new Run(null, rerun, null, null, null, null);
+    return new Run(null, rerun, null, null, null, null, null);
+  }
+
+  public Run withRevision(RevisionStatus newRevision) {
+    return new Run(jobName, rerun, leader, startTime, completionTime, newRevision, output);
+  }
+
+  public Run withOutput(String newOutput) {
+    return new Run(jobName, rerun, leader, startTime, completionTime, revision, newOutput);
   }
 }

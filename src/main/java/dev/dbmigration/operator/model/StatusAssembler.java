@@ -35,6 +35,7 @@ public final class StatusAssembler {
     status.setLeader(run.leader());
     status.setStartTime(run.startTime());
     status.setCompletionTime(run.completionTime());
+    status.setOutput(run.output());
     status.setRevision(run.revision() != null ? run.revision()
         : previous == null ? null : previous.getRevision());
     return status;

@@ -204,6 +204,24 @@ class MigrationE2EIT {
   }
 
   @Test
+  void aHistoryRunShowsTheEnginesOwnHistoryAndChangesNothing() throws Exception {
+    Environment env = environment("e2e_history");
+    cluster.apply(migration(env, APP_IMAGE, Action.UPGRADE, "head"));
+    assertRun(env, 1, "8192a3b4c5d6", List.of("alembic", "upgrade", "head"));
+
+    edit(env, d -> d.getSpec().setAction(Action.HISTORY));
+    assertRun(env, 2, "8192a3b4c5d6", List.of("alembic", "history", "--verbose"));
+
+    String output = awaitFinished(env, 2).getOutput();
+    System.out.println("e2e: status.output of the history run:\n" + output);
+    assertThat(output).contains("Rev: 8192a3b4c5d6 (head)")
+        .contains("Rev: 708192a3b4c5 (mergepoint)")
+        .contains("Rev: 4d5e6f708192 (branchpoint)")
+        .contains("Rev: 1a2b3c4d5e6f")
+        .doesNotContain(env.db().password());
+  }
+
+  @Test
   void twoCurrentBranchHeadsShowAsBothRevisions() throws Exception {
     Environment env = environment("e2e_heads");
     cluster.apply(migration(env, APP_IMAGE, Action.UPGRADE, "5e6f708192a3"));

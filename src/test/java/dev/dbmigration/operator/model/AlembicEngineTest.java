@@ -23,6 +23,7 @@ class AlembicEngineTest {
       "DOWNGRADE, 1a2b3c4d5e6f, alembic downgrade 1a2b3c4d5e6f",
       "DOWNGRADE, -2,           alembic downgrade -2",
       "DOWNGRADE, base,         alembic downgrade base",
+      "HISTORY,   head,         alembic history --verbose",
   })
   void commandIsOneArgumentPerWord(Action action, String target, String expected) {
     DatabaseMigrationSpec spec = new DatabaseMigrationSpec();

@@ -45,7 +45,8 @@ public class DatabaseMigrationSpec {
   private String workingDir;
 
   @Default("upgrade")
-  @JsonPropertyDescription("Direction of the migration.")
+  @JsonPropertyDescription("upgrade or downgrade the schema, or history: show the engine's "
+      + "history (alembic history --verbose) in status.output without changing anything.")
   private Action action = Action.UPGRADE;
 
   @Default("head")

@@ -40,6 +40,10 @@ public class DatabaseMigrationStatus {
   @JsonPropertyDescription("Human-readable detail of the phase; never holds a secret.")
   private String message;
 
+  @JsonPropertyDescription("Output of the last history run (the engine's own history view), "
+      + "passwords masked, its last lines only.")
+  private String output;
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }
@@ -110,6 +114,14 @@ public class DatabaseMigrationStatus {
 
   public void setCompletionTime(String completionTime) {
     this.completionTime = completionTime;
+  }
+
+  public String getOutput() {
+    return output;
+  }
+
+  public void setOutput(String output) {
+    this.output = output;
   }
 
   public String getMessage() {
