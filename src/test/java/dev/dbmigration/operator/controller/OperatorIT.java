@@ -124,6 +124,12 @@ class OperatorIT {
         .satisfies(o -> assertThat(o.getController()).isTrue());
 
     DatabaseMigrationStatus running = awaitStatus(ns, "wps-api", s -> s.getPhase() == Phase.Running);
+    // Nothing listens at the fake leader's address: the operator says it could not check the
+    // database, and the migration runs in its Job all the same.
+    assertThat(condition(running, "DatabaseReachable").getStatus()).isEqualTo("False");
+    assertThat(condition(running, "DatabaseReachable").getReason()).isEqualTo("DatabaseUnreachable");
+    assertThat(condition(running, "DatabaseReachable").getMessage()).contains("127.128.3.17")
+        .doesNotContain(TestCluster.PASSWORD);
     assertThat(running.getLeader().getPod()).isEqualTo("patroni-wps-api-0");
     assertThat(running.getLeader().getHost()).isEqualTo("127.128.3.17");
     assertThat(running.getJobName()).isEqualTo(job.getMetadata().getName());

@@ -66,6 +66,38 @@ class KubeApiServerIT {
   }
 
   @Test
+  void rejectsAnUpgradeToBaseOrANegativeStepThroughCel() {
+    for (String target : new String[] {"base", "-2"}) {
+      DatabaseMigration bad = Fixtures.migration(NS, "bad-upgrade");
+      bad.getSpec().setTarget(target);
+
+      assertThatThrownBy(() -> client.resource(bad).create())
+          .isInstanceOf(KubernetesClientException.class)
+          .hasMessageContaining("an upgrade cannot target base or a negative step");
+    }
+  }
+
+  @Test
+  void rejectsBothLeaderDiscoveryAndAnExplicitHostThroughCel() {
+    DatabaseMigration bad = Fixtures.migration(NS, "bad-both");
+    bad.getSpec().getDatabase().setHost("wps-db-leader");
+
+    assertThatThrownBy(() -> client.resource(bad).create())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("set exactly one of database.leader");
+  }
+
+  @Test
+  void rejectsAnUnknownEngine() {
+    String yaml = io.fabric8.kubernetes.client.utils.Serialization.asYaml(
+        Fixtures.migration(NS, "bad-enum")).replace("engine: \"alembic\"", "engine: \"rails\"");
+
+    assertThatThrownBy(() -> client.resource(yaml).create())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("spec.engine");
+  }
+
+  @Test
   void rejectsADowngradeWithoutAllowDowngradeThroughCel() {
     DatabaseMigration bad = Fixtures.migration(NS, "bad-downgrade");
     bad.getSpec().setAction(Action.DOWNGRADE);
