@@ -45,6 +45,14 @@ final class DatabaseAccess {
     return reader.probe(new DatabaseLogin(host, port, database, username, password), engine);
   }
 
+  /** The database's name as the Secret gives it, or null when it cannot be read. */
+  static String databaseName(DatabaseMigration dbm, Secret secret) {
+    if (secret == null || secret.getData() == null) {
+      return null;
+    }
+    return decode(secret.getData().get(keys(dbm).getDatabase()));
+  }
+
   /** The values to scrub from anything the operator writes: the password, decoded. */
   static List<String> secretsToRedact(DatabaseMigration dbm, Secret secret) {
     if (secret == null || secret.getData() == null) {

@@ -63,8 +63,11 @@ import org.slf4j.LoggerFactory;
 public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration> {
 
   public static final String NAME = "databasemigration";
-  /** A leader in recovery changes nothing a watch could see, so only this state rechecks. */
-  static final Duration RECOVERY_RECHECK = Duration.ofSeconds(15);
+  /**
+   * A leader in recovery, or another resource's run on the same database, ends with nothing a
+   * watch on this resource would see, so only these waiting states recheck on a timer.
+   */
+  static final Duration RECHECK = Duration.ofSeconds(10);
   private static final int OUTPUT_LINES = 20;
   private static final int OUTPUT_CHARS = 2000;
   private static final int HISTORY_LINES = 200;
@@ -79,6 +82,7 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
   private InformerEventSource<Job, DatabaseMigration> jobs;
   private InformerEventSource<Secret, DatabaseMigration> secrets;
   private InformerEventSource<Pod, DatabaseMigration> pods;
+  private DatabaseRuns databaseRuns;
 
   public DatabaseMigrationReconciler() {
     this(Clock.systemUTC(), new RevisionReader());
@@ -98,6 +102,7 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     jobs = EventSources.jobs(context);
     secrets = EventSources.secrets(context);
     pods = EventSources.pods(context);
+    databaseRuns = new DatabaseRuns(jobs);
     return List.of(jobs, secrets, pods);
   }
 
@@ -125,7 +130,7 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
       patch.setStatus(status);
       control = UpdateControl.patchStatus(patch);
     }
-    return decision.recheck() ? control.rescheduleAfter(RECOVERY_RECHECK) : control;
+    return decision.recheck() ? control.rescheduleAfter(RECHECK) : control;
   }
 
   /** What this pass found; null when a finished run's status already says all there is. */
@@ -239,7 +244,24 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
           reachable.revision().toString());
     }
 
-    Job created = createJob(MigrationJobBuilder.build(dbm, jobName, leader.getHost()), leader);
+    int port = Objects.requireNonNullElse(dbm.getSpec().getDatabase().getPort(), 5432);
+    String databaseKey = DatabaseRuns.key(leader.getHost(), port,
+        Objects.requireNonNullElse(DatabaseAccess.databaseName(dbm, secret), ""));
+    Job job = MigrationJobBuilder.build(dbm, jobName, leader.getHost());
+    job.getMetadata().getAnnotations().put(Labels.DATABASE_ANNOTATION, databaseKey);
+    DatabaseRuns.Result start = databaseRuns.startUnlessBusy(databaseKey, jobName,
+        () -> createJob(job, leader));
+    if (start.busyWith() != null) {
+      Job other = start.busyWith();
+      String owner = other.getMetadata().getOwnerReferences().isEmpty() ? "?"
+          : other.getMetadata().getOwnerReferences().get(0).getName();
+      String message = "database " + databaseKey + " is being migrated by "
+          + other.getMetadata().getNamespace() + "/" + owner + " (Job "
+          + other.getMetadata().getName() + "); this run starts when that one ends";
+      return new Decision(new MigrationState(Phase.Pending, Reasons.WAITING_FOR_OTHER_MIGRATION,
+          message), Run.none(rerun), check(probe), true);
+    }
+    Job created = start.created();
     jobs.handleRecentResourceCreate(ResourceID.fromResource(created), created);
     LOG.info("created Job {} against {}", jobName, describe(leader));
     return new Decision(new MigrationState(Phase.Running, Reasons.MIGRATION_RUNNING,

@@ -21,6 +21,8 @@ public final class Labels {
   /** The leader a run was pointed at, so a restarted operator can still report it. */
   public static final String LEADER_POD_ANNOTATION = DatabaseMigration.GROUP + "/leader-pod";
   public static final String LEADER_HOST_ANNOTATION = DatabaseMigration.GROUP + "/leader-host";
+  /** host:port/database of the run, so runs on one database can wait for each other. */
+  public static final String DATABASE_ANNOTATION = DatabaseMigration.GROUP + "/database";
 
   private Labels() {
   }

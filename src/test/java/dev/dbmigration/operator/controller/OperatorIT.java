@@ -283,6 +283,37 @@ class OperatorIT {
   }
 
   @Test
+  void twoResourcesOnOneDatabaseNeverRunAtOnceAndTheSecondSaysItWaits() {
+    // Two environments whose Secrets name the same database on the same leader address.
+    String first = cluster.newNamespace("same-db-a");
+    String second = cluster.newNamespace("same-db-b");
+    for (String ns : List.of(first, second)) {
+      cluster.createSeedSecret(ns, "app-creds", "shared");
+      cluster.createReadyPod(ns, "patroni-app-0",
+          Map.of("cluster-name", "patroni-app", "role", "master"), "127.0.8.8");
+    }
+    cluster.apply(Fixtures.migration(first, "app"));
+    Job running = awaitSingleJob(first);
+
+    cluster.apply(Fixtures.migration(second, "app"));
+    DatabaseMigrationStatus waiting = awaitStatus(second, "app",
+        s -> "WaitingForOtherMigration".equals(condition(s, "Ready").getReason()));
+    assertThat(waiting.getPhase()).isEqualTo(Phase.Pending);
+    assertThat(waiting.getMessage()).contains(first + "/app")
+        .contains(running.getMetadata().getName());
+    assertThat(cluster.jobs(second)).isEmpty();
+
+    cluster.completeJob(first, running.getMetadata().getName());
+    awaitStatus(first, "app", s -> s.getPhase() == Phase.Succeeded);
+    Job next = await("the waiting run starts").atMost(Duration.ofSeconds(45))
+        .until(() -> cluster.jobs(second), jobs -> jobs.size() == 1).get(0);
+    cluster.completeJob(second, next.getMetadata().getName());
+    awaitStatus(second, "app", s -> s.getPhase() == Phase.Succeeded);
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(events(second))
+        .extracting(Event::getReason).contains("WaitingForOtherMigration", "MigrationSucceeded"));
+  }
+
+  @Test
   void customKeysAndEnvNamesReachTheJob() {
     String ns = cluster.newNamespace("custom");
     cluster.createSecret(ns, "db", Map.of("dbname", "x", "user", "u", "pass", "p"));

@@ -48,9 +48,17 @@ public final class TestCluster {
         .withName(name).endMetadata().withStringData(values).build()).create();
   }
 
-  /** The seed's Secret: app-db-name, app-db-username, app-db-password. */
+  /**
+   * The seed's Secret: app-db-name, app-db-username, app-db-password. The database is named
+   * after the namespace, as each PR environment has its own; runs on one database wait for
+   * each other, so tests share none unless they mean to.
+   */
   public void createSeedSecret(String namespace, String name) {
-    createSecret(namespace, name, Map.of("app-db-name", "wps", "app-db-username", "wps",
+    createSeedSecret(namespace, name, namespace);
+  }
+
+  public void createSeedSecret(String namespace, String name, String database) {
+    createSecret(namespace, name, Map.of("app-db-name", database, "app-db-username", "wps",
         "app-db-password", PASSWORD));
   }
 

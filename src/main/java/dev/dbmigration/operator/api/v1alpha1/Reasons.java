@@ -14,6 +14,7 @@ public final class Reasons {
   public static final String LEADER_IN_RECOVERY = "LeaderInRecovery";
   public static final String DATABASE_REACHABLE = "DatabaseReachable";
   public static final String DATABASE_UNREACHABLE = "DatabaseUnreachable";
+  public static final String WAITING_FOR_OTHER_MIGRATION = "WaitingForOtherMigration";
   public static final String SECRET_NOT_FOUND = "SecretNotFound";
   public static final String SECRET_KEY_MISSING = "SecretKeyMissing";
   public static final String INVALID_SPEC = "InvalidSpec";
