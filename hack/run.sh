@@ -21,6 +21,6 @@ if [ "${1:-}" = local ]; then
 fi
 
 if command -v kubectl >/dev/null 2>&1; then
-  kubectl apply --server-side --force-conflicts -f crds/
+  kubectl apply --server-side --force-conflicts -k crds/
 fi
 exec java -jar "$jar" "$@"

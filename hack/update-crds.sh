@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Regenerates crds/ from the Java classes (fabric8 crd-generator); CrdDriftTest fails until this
-# has been run after a change to the api package.
+# Regenerates crds/ from the Java classes (fabric8 crd-generator) and refreshes the Helm chart's
+# copy (Helm installs CRDs only from the chart's own crds/ directory). CrdDriftTest and
+# ChartCrdDriftTest fail until this has been run after a change to the api package.
+# crds/kustomization.yaml (written by hand) must list every generated file; InstallFilesTest checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+chart_crds=helm/database-migration-operator/crds
 ./mvnw -B -q -ntp -DskipTests process-classes
 cp target/classes/META-INF/fabric8/*.yml crds/
-git status --short crds/
+rm -f "$chart_crds"/*.yml
+cp crds/*.yml "$chart_crds"/
+git status --short crds/ "$chart_crds"/

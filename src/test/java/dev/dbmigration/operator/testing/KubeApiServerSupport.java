@@ -75,6 +75,10 @@ public final class KubeApiServerSupport {
         .withTestDir(testDir())
         .withApiServerVersion(version())
         .withOfflineMode(true)
+        // On in OpenShift, off in a bare API server: setting blockOwnerDeletion on an owner
+        // reference (the operator's Jobs do) then needs update on the owner's finalizers.
+        // DeployRbacIT proves the install RBAC grants it.
+        .withApiServerFlag("--enable-admission-plugins", "OwnerReferencesPermissionEnforcement")
         .build());
     started.start();
     kubeConfigYaml = started.getKubeConfigYaml();

@@ -1,0 +1,63 @@
+{{/* The release's objects are named after it: "<release>-database-migration-operator", or the
+release name alone when it already contains the chart's name. 63 characters at most. */}}
+{{- define "dmo.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "dmo.selectorLabels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "dmo.labels" -}}
+{{ include "dmo.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+{{- end -}}
+
+{{- define "dmo.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "dmo.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- required "serviceAccount.name is required when serviceAccount.create is false" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Leader election is on whenever more than one operator pod runs. */}}
+{{- define "dmo.leaderElection" -}}
+{{- if gt (int .Values.replicas) 1 -}}true{{- else -}}false{{- end -}}
+{{- end -}}
+
+{{/* What the operator may do in a watched namespace (or, as a ClusterRole, in all of them).
+The same rules as deploy/rbac.yaml, which gives the reason for each; InstallRbacTest fails when
+the two differ. */}}
+{{- define "dmo.rules" -}}
+- apiGroups: [dbmigration.dev]
+  resources: [databasemigrations]
+  verbs: [get, list, watch]
+- apiGroups: [dbmigration.dev]
+  resources: [databasemigrations/status]
+  verbs: [get, patch, update]
+# Setting blockOwnerDeletion on a Job's owner reference needs this where the
+# OwnerReferencesPermissionEnforcement admission plugin is on (OpenShift).
+- apiGroups: [dbmigration.dev]
+  resources: [databasemigrations/finalizers]
+  verbs: [update]
+- apiGroups: [batch]
+  resources: [jobs]
+  verbs: [get, list, watch, create]
+- apiGroups: [""]
+  resources: [pods]
+  verbs: [get, list, watch]
+- apiGroups: [""]
+  resources: [secrets]
+  verbs: [get, list, watch]
+- apiGroups: [""]
+  resources: [events]
+  verbs: [create, patch]
+{{- end -}}

@@ -1,0 +1,328 @@
+package dev.dbmigration.operator.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The Helm chart, linted and rendered by the real Helm library (helm-java), read as objects. */
+class HelmChartTest {
+
+  static final String IMAGE = "ghcr.io/dbmigration/database-migration-operator:0.1.0";
+  static final String NAME = Chart.RELEASE;
+
+  /** Every value set to something other than its default (and a valid combination). */
+  static final Map<String, Object> NON_DEFAULT = Map.of(
+      "image", Map.of("repository", "registry.example/dmo", "tag", "0.1.1", "pullPolicy", "Always"),
+      "imagePullSecrets", List.of(Map.of("name", "registry-creds")),
+      "watchNamespaces", List.of("wps-pr-1234", "wps-pr-1235"),
+      "rbac", Map.of("scope", "namespaced"),
+      "replicas", 2,
+      "resources", Map.of("requests", Map.of("cpu", "200m", "memory", "384Mi"),
+          "limits", Map.of("memory", "768Mi")),
+      "metrics", Map.of("enabled", true, "port", 9090),
+      "serviceAccount", Map.of("create", false, "name", "platform-operator"),
+      "nodeSelector", Map.of("kubernetes.io/os", "linux"),
+      "tolerations", List.of(Map.of("key", "dedicated", "operator", "Equal", "value", "operators",
+          "effect", "NoSchedule")));
+
+  @Test
+  void lintPassesWithTheDefaultValues() throws Exception {
+    assertLintClean(Chart.lint(Map.of()));
+  }
+
+  @Test
+  void lintPassesWithNonDefaultValues() throws Exception {
+    assertLintClean(Chart.lint(NON_DEFAULT));
+  }
+
+  @Test
+  void defaultsRenderTheOperatorWithAClusterWideGrantAndTheCrdFromCrdsDir() {
+    List<HasMetadata> objects = Chart.template(Map.of());
+
+    assertThat(Manifests.kinds(objects))
+        .containsExactly("ClusterRole", "ClusterRoleBinding", "Deployment", "ServiceAccount");
+    assertThat(objects).allSatisfy(o -> {
+      if (!(o instanceof ClusterRole) && !(o instanceof ClusterRoleBinding)) {
+        assertThat(o.getMetadata().getNamespace()).isEqualTo(Chart.NAMESPACE);
+      }
+    });
+
+    // helm installs the CRD from the chart's crds/ (helm template leaves it out; show crds has it)
+    List<HasMetadata> crds = Manifests.parse(Chart.showCrds());
+    assertThat(crds).singleElement().isInstanceOfSatisfying(CustomResourceDefinition.class,
+        crd -> assertThat(crd.getMetadata().getName()).isEqualTo("databasemigrations.dbmigration.dev"));
+
+    ServiceAccount account = Manifests.single(objects, ServiceAccount.class);
+    ClusterRole role = Manifests.single(objects, ClusterRole.class);
+    ClusterRoleBinding binding = Manifests.single(objects, ClusterRoleBinding.class);
+    assertThat(binding.getRoleRef().getKind()).isEqualTo("ClusterRole");
+    assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+    assertThat(binding.getSubjects()).singleElement().satisfies(s -> isAccount(s, account));
+
+    Deployment deployment = Manifests.single(objects, Deployment.class);
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
+    assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+    assertThat(deployment.getSpec().getSelector().getMatchLabels())
+        .isEqualTo(deployment.getSpec().getTemplate().getMetadata().getLabels());
+    PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+    assertThat(pod.getServiceAccountName()).isEqualTo(account.getMetadata().getName());
+    Container operator = operator(deployment);
+    assertThat(operator.getImage()).isEqualTo(IMAGE);
+    assertThat(operator.getImagePullPolicy()).isEqualTo("IfNotPresent");
+    assertThat(operator.getArgs()).isNullOrEmpty();
+    assertThat(env(operator)).containsExactly(
+        Map.entry("WATCH_NAMESPACES", ""), Map.entry("HEALTH_PORT", "8081"));
+    assertOperatorPodEssentials(pod);
+  }
+
+  /** What deploy/ and the chart both promise about the operator's pod. */
+  static void assertOperatorPodEssentials(PodSpec pod) {
+    Container operator = pod.getContainers().get(0);
+    assertThat(pod.getContainers()).hasSize(1);
+    assertThat(operator.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(port(operator, operator.getLivenessProbe().getHttpGet().getPort())).isEqualTo(8081);
+    assertThat(operator.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(port(operator, operator.getReadinessProbe().getHttpGet().getPort())).isEqualTo(8081);
+
+    assertThat(operator.getResources().getRequests())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("cpu", new Quantity("100m"),
+            "memory", new Quantity("256Mi")));
+    assertThat(operator.getResources().getLimits())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("memory", new Quantity("512Mi")));
+
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(pod.getSecurityContext().getRunAsUser()).as("no fixed UID (OpenShift)").isNull();
+    assertThat(pod.getSecurityContext().getFsGroup()).isNull();
+    var security = operator.getSecurityContext();
+    assertThat(security.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(security.getReadOnlyRootFilesystem()).isTrue();
+    assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(security.getCapabilities().getAdd()).isNullOrEmpty();
+    assertThat(security.getRunAsUser()).as("no fixed UID (OpenShift)").isNull();
+    assertThat(security.getPrivileged()).isNotEqualTo(Boolean.TRUE);
+
+    assertThat(operator.getVolumeMounts()).singleElement().satisfies(mount -> {
+      assertThat(mount.getMountPath()).isEqualTo("/tmp");
+      assertThat(pod.getVolumes()).singleElement().satisfies(volume -> {
+        assertThat(volume.getName()).isEqualTo(mount.getName());
+        assertThat(volume.getEmptyDir()).isNotNull();
+      });
+    });
+  }
+
+  @Test
+  void namespacedScopeGrantsARoleInEachWatchedNamespaceAndNothingClusterWide() {
+    List<HasMetadata> objects = Chart.template(Map.of("rbac", Map.of("scope", "namespaced"),
+        "watchNamespaces", List.of("team-a", "team-b")));
+
+    assertThat(Manifests.ofKind(objects, ClusterRole.class)).isEmpty();
+    assertThat(Manifests.ofKind(objects, ClusterRoleBinding.class)).isEmpty();
+    List<Role> roles = Manifests.ofKind(objects, Role.class);
+    List<RoleBinding> bindings = Manifests.ofKind(objects, RoleBinding.class);
+    assertThat(roles).extracting(r -> r.getMetadata().getNamespace())
+        .containsExactlyInAnyOrder("team-a", "team-b");
+    assertThat(bindings).extracting(b -> b.getMetadata().getNamespace())
+        .containsExactlyInAnyOrder("team-a", "team-b");
+    ServiceAccount account = Manifests.single(objects, ServiceAccount.class);
+    for (RoleBinding binding : bindings) {
+      Role role = roles.stream().filter(r -> r.getMetadata().getNamespace()
+          .equals(binding.getMetadata().getNamespace())).findFirst().orElseThrow();
+      assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
+      assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+      assertThat(binding.getSubjects()).singleElement().satisfies(s -> isAccount(s, account));
+    }
+    assertThat(env(operator(Manifests.single(objects, Deployment.class))))
+        .containsEntry("WATCH_NAMESPACES", "team-a,team-b");
+  }
+
+  @Test
+  void namespacedScopeWithoutNamespacesFailsWithAClearMessage() {
+    assertThatThrownBy(() -> Chart.render(Map.of("rbac", Map.of("scope", "namespaced"))))
+        .hasMessageContaining("rbac.scope=namespaced")
+        .hasMessageContaining("watchNamespaces must list at least one namespace");
+  }
+
+  @Test
+  void watchNamespacesWithClusterScopeKeepsTheClusterRole() {
+    List<HasMetadata> objects = Chart.template(Map.of("watchNamespaces", List.of("team-a")));
+
+    assertThat(Manifests.kinds(objects))
+        .containsExactly("ClusterRole", "ClusterRoleBinding", "Deployment", "ServiceAccount");
+    assertThat(env(operator(Manifests.single(objects, Deployment.class))))
+        .containsEntry("WATCH_NAMESPACES", "team-a");
+  }
+
+  @Test
+  void moreThanOneReplicaTurnsOnLeaderElectionWithALeaseRoleInTheReleaseNamespace() {
+    List<HasMetadata> objects = Chart.template(Map.of("replicas", 2));
+
+    Deployment deployment = Manifests.single(objects, Deployment.class);
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
+    assertThat(env(operator(deployment))).containsEntry("LEADER_ELECTION", "true");
+
+    Role lease = Manifests.single(objects, Role.class);
+    assertThat(lease.getMetadata().getNamespace()).isEqualTo(Chart.NAMESPACE);
+    assertThat(Manifests.grants(lease.getRules())).containsExactly(
+        "coordination.k8s.io leases create", "coordination.k8s.io leases get",
+        "coordination.k8s.io leases update");
+    RoleBinding binding = Manifests.single(objects, RoleBinding.class);
+    assertThat(binding.getMetadata().getNamespace()).isEqualTo(Chart.NAMESPACE);
+    assertThat(binding.getRoleRef().getName()).isEqualTo(lease.getMetadata().getName());
+    assertThat(binding.getSubjects()).singleElement()
+        .satisfies(s -> isAccount(s, Manifests.single(objects, ServiceAccount.class)));
+  }
+
+  @Test
+  void oneReplicaHasNoLeaderElectionAndNoLeaseGrant() {
+    List<HasMetadata> objects = Chart.template(Map.of());
+
+    assertThat(env(operator(Manifests.single(objects, Deployment.class))))
+        .doesNotContainKey("LEADER_ELECTION");
+    assertThat(Manifests.ofKind(objects, Role.class)).isEmpty();
+  }
+
+  @Test
+  void metricsAddAContainerPortAndAServiceInFrontOfIt() {
+    List<HasMetadata> objects = Chart.template(Map.of("metrics",
+        Map.of("enabled", true, "port", 9090)));
+
+    Deployment deployment = Manifests.single(objects, Deployment.class);
+    assertThat(operator(deployment).getPorts())
+        .anySatisfy(p -> {
+          assertThat(p.getName()).isEqualTo("metrics");
+          assertThat(p.getContainerPort()).isEqualTo(9090);
+        });
+    Service service = Manifests.single(objects, Service.class);
+    assertThat(service.getMetadata().getNamespace()).isEqualTo(Chart.NAMESPACE);
+    assertThat(service.getSpec().getSelector())
+        .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+    assertThat(service.getSpec().getPorts()).singleElement().satisfies(p -> {
+      assertThat(p.getPort()).isEqualTo(9090);
+      assertThat(p.getTargetPort()).isEqualTo(new IntOrString("metrics"));
+    });
+
+    assertThat(Manifests.ofKind(Chart.template(Map.of()), Service.class)).isEmpty();
+    assertThat(operator(Manifests.single(Chart.template(Map.of()), Deployment.class)).getPorts())
+        .extracting(p -> p.getName()).containsExactly("health");
+  }
+
+  @Test
+  void anExistingServiceAccountIsUsedWhenTheChartCreatesNone() {
+    List<HasMetadata> objects = Chart.template(Map.of("serviceAccount",
+        Map.of("create", false, "name", "platform-operator")));
+
+    assertThat(Manifests.ofKind(objects, ServiceAccount.class)).isEmpty();
+    assertThat(Manifests.single(objects, Deployment.class).getSpec().getTemplate().getSpec()
+        .getServiceAccountName()).isEqualTo("platform-operator");
+    assertThat(Manifests.single(objects, ClusterRoleBinding.class).getSubjects()).singleElement()
+        .satisfies(s -> assertThat(s.getName()).isEqualTo("platform-operator"));
+    assertThatThrownBy(() -> Chart.render(Map.of("serviceAccount", Map.of("create", false))))
+        .hasMessageContaining("serviceAccount.name is required");
+  }
+
+  @Test
+  void nonDefaultValuesReachTheDeployment() {
+    Deployment deployment = Manifests.single(Chart.template(NON_DEFAULT), Deployment.class);
+    PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+    Container operator = operator(deployment);
+
+    assertThat(operator.getImage()).isEqualTo("registry.example/dmo:0.1.1");
+    assertThat(operator.getImagePullPolicy()).isEqualTo("Always");
+    assertThat(pod.getImagePullSecrets()).extracting(r -> r.getName())
+        .containsExactly("registry-creds");
+    assertThat(operator.getResources().getRequests()).containsEntry("cpu", new Quantity("200m"));
+    assertThat(operator.getResources().getLimits()).containsEntry("memory", new Quantity("768Mi"));
+    assertThat(pod.getNodeSelector()).containsExactly(Map.entry("kubernetes.io/os", "linux"));
+    assertThat(pod.getTolerations()).extracting(Toleration::getKey).containsExactly("dedicated");
+    assertThat(pod.getServiceAccountName()).isEqualTo("platform-operator");
+
+    Deployment withAffinity = Manifests.single(Chart.template(Map.of("affinity",
+        Map.of("nodeAffinity", Map.of("requiredDuringSchedulingIgnoredDuringExecution",
+            Map.of("nodeSelectorTerms", List.of(Map.of("matchExpressions", List.of(Map.of(
+                "key", "node-role.example/operators", "operator", "Exists"))))))))),
+        Deployment.class);
+    assertThat(withAffinity.getSpec().getTemplate().getSpec().getAffinity().getNodeAffinity()
+        .getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms().get(0)
+        .getMatchExpressions().get(0).getKey()).isEqualTo("node-role.example/operators");
+  }
+
+  static List<Object[]> invalidValues() {
+    return List.of(
+        new Object[] {Map.of("rbac", Map.of("scope", "bogus")), "/rbac/scope"},
+        new Object[] {Map.of("replicas", 0), "/replicas"},
+        new Object[] {Map.of("replicas", "two"), "/replicas"},
+        new Object[] {Map.of("image", Map.of("pullPolicy", "Sometimes")), "/image/pullPolicy"},
+        new Object[] {Map.of("watchNamespaces", "team-a"), "/watchNamespaces"},
+        new Object[] {Map.of("metrics", Map.of("enabled", "yes")), "/metrics/enabled"},
+        new Object[] {Map.of("metrics", Map.of("port", 70000)), "/metrics/port"},
+        new Object[] {Map.of("metrics", Map.of("port", 8081)), "/metrics/port"},
+        new Object[] {Map.of("serviceAccount", Map.of("create", "true")), "/serviceAccount/create"},
+        new Object[] {Map.of("replica", 2), "replica"},
+        new Object[] {Map.of("tolerations", Map.of("key", "x")), "/tolerations"});
+  }
+
+  @ParameterizedTest(name = "{0} is rejected at {1}")
+  @MethodSource("invalidValues")
+  void theSchemaRejectsInvalidValues(Map<String, Object> values, String where) {
+    assertThatThrownBy(() -> Chart.render(values))
+        .hasMessageContaining("values don't meet the specifications of the schema")
+        .hasMessageContaining(where);
+  }
+
+  private static void assertLintClean(LintResult result) {
+    assertThat(result.isFailed()).as("lint failed: %s", result.getMessages()).isFalse();
+    assertThat(result.getMessages()).noneMatch(m -> m.contains("[ERROR]") || m.contains("[WARNING]"));
+  }
+
+  private static void isAccount(Subject subject, ServiceAccount account) {
+    assertThat(subject.getKind()).isEqualTo("ServiceAccount");
+    assertThat(subject.getName()).isEqualTo(account.getMetadata().getName());
+    assertThat(subject.getNamespace()).isEqualTo(account.getMetadata().getNamespace());
+  }
+
+  static Container operator(Deployment deployment) {
+    return deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+  }
+
+  /** Literal environment values in order (a value from elsewhere maps to null). */
+  static Map<String, String> env(Container container) {
+    return container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName,
+        e -> e.getValue() == null ? "<from " + e.getValueFrom() + ">" : e.getValue(),
+        (a, b) -> b, java.util.LinkedHashMap::new));
+  }
+
+  /** A probe's port, a number or the name of one of the container's ports. */
+  static int port(Container container, IntOrString port) {
+    if (port.getIntVal() != null) {
+      return port.getIntVal();
+    }
+    return container.getPorts().stream().filter(p -> port.getStrVal().equals(p.getName()))
+        .findFirst().orElseThrow(() -> new AssertionError("no port named " + port.getStrVal()))
+        .getContainerPort();
+  }
+}

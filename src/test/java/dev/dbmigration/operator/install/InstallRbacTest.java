@@ -1,0 +1,106 @@
+package dev.dbmigration.operator.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator's permissions are written three times (deploy/rbac.yaml, deploy/namespaced/'s
+ * Role, the chart's rules): they must grant exactly the same, and exactly what the operator uses.
+ */
+class InstallRbacTest {
+
+  static final Path DEPLOY_RBAC = Manifests.DEPLOY.resolve("rbac.yaml");
+  static final Path NAMESPACED_RBAC =
+      Manifests.DEPLOY.resolve("namespaced/watched-namespace/rbac.yaml");
+
+  /** What the in-cluster operator calls; deploy/rbac.yaml gives the reason for each grant. */
+  static final Set<String> OPERATOR_GRANTS = Set.of(
+      "dbmigration.dev databasemigrations get",
+      "dbmigration.dev databasemigrations list",
+      "dbmigration.dev databasemigrations watch",
+      "dbmigration.dev databasemigrations/status get",
+      "dbmigration.dev databasemigrations/status patch",
+      "dbmigration.dev databasemigrations/status update",
+      "dbmigration.dev databasemigrations/finalizers update",
+      "batch jobs get",
+      "batch jobs list",
+      "batch jobs watch",
+      "batch jobs create",
+      "core pods get",
+      "core pods list",
+      "core pods watch",
+      "core secrets get",
+      "core secrets list",
+      "core secrets watch",
+      "core events create",
+      "core events patch");
+
+  static ClusterRole deployClusterRole() {
+    return Manifests.single(Manifests.load(DEPLOY_RBAC), ClusterRole.class);
+  }
+
+  @Test
+  void deployGrantsExactlyWhatTheOperatorUses() {
+    assertThat(Manifests.grants(deployClusterRole().getRules()))
+        .containsExactlyInAnyOrderElementsOf(OPERATOR_GRANTS);
+  }
+
+  @Test
+  void theChartsClusterScopeGrantsWhatDeployGrants() {
+    ClusterRole chart = Manifests.single(Chart.template(Map.of()), ClusterRole.class);
+
+    assertThat(Manifests.grants(chart.getRules()))
+        .as("the chart's ClusterRole rules differ from deploy/rbac.yaml")
+        .isEqualTo(Manifests.grants(deployClusterRole().getRules()));
+  }
+
+  @Test
+  void theNamespacedVariantsGrantTheSameInEachWatchedNamespace() {
+    Set<String> deploy = Manifests.grants(deployClusterRole().getRules());
+
+    Role overlay = Manifests.single(Manifests.load(NAMESPACED_RBAC), Role.class);
+    assertThat(Manifests.grants(overlay.getRules()))
+        .as("%s differs from %s", NAMESPACED_RBAC, DEPLOY_RBAC).isEqualTo(deploy);
+    List<Role> chart = Manifests.ofKind(Chart.template(Map.of("rbac", Map.of("scope", "namespaced"),
+        "watchNamespaces", List.of("team-a", "team-b"))), Role.class);
+    assertThat(chart).hasSize(2)
+        .allSatisfy(role -> assertThat(Manifests.grants(role.getRules())).isEqualTo(deploy));
+  }
+
+  @Test
+  void deployBindsItsRolesToTheOperatorsServiceAccount() {
+    ServiceAccount account = Manifests.single(
+        Manifests.load(Manifests.DEPLOY.resolve("base/serviceaccount.yaml")), ServiceAccount.class);
+    List<HasMetadata> cluster = Manifests.load(DEPLOY_RBAC);
+    ClusterRoleBinding binding = Manifests.single(cluster, ClusterRoleBinding.class);
+    assertThat(binding.getRoleRef().getKind()).isEqualTo("ClusterRole");
+    assertThat(binding.getRoleRef().getName())
+        .isEqualTo(deployClusterRole().getMetadata().getName());
+    assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
+      assertThat(s.getKind()).isEqualTo("ServiceAccount");
+      assertThat(s.getName()).isEqualTo(account.getMetadata().getName());
+      assertThat(s.getNamespace()).isEqualTo(account.getMetadata().getNamespace());
+    });
+
+    List<HasMetadata> namespaced = Manifests.load(NAMESPACED_RBAC);
+    RoleBinding roleBinding = Manifests.single(namespaced, RoleBinding.class);
+    assertThat(roleBinding.getRoleRef().getKind()).isEqualTo("Role");
+    assertThat(roleBinding.getRoleRef().getName())
+        .isEqualTo(Manifests.single(namespaced, Role.class).getMetadata().getName());
+    assertThat(roleBinding.getSubjects()).singleElement().satisfies(s -> {
+      assertThat(s.getName()).isEqualTo(account.getMetadata().getName());
+      assertThat(s.getNamespace()).isEqualTo(account.getMetadata().getNamespace());
+    });
+  }
+}
