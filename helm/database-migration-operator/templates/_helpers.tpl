@@ -54,6 +54,10 @@ the two differ. */}}
 - apiGroups: [""]
   resources: [pods]
   verbs: [get, list, watch]
+# A history run's output, when the pod has no termination message to read it from.
+- apiGroups: [""]
+  resources: [pods/log]
+  verbs: [get]
 - apiGroups: [""]
   resources: [secrets]
   verbs: [get, list, watch]

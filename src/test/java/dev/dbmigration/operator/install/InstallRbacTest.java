@@ -40,6 +40,7 @@ class InstallRbacTest {
       "core pods get",
       "core pods list",
       "core pods watch",
+      "core pods/log get",
       "core secrets get",
       "core secrets list",
       "core secrets watch",
