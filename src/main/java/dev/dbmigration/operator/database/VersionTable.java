@@ -58,6 +58,7 @@ public enum VersionTable {
     // No default branch: a new Engine constant must not compile until it names its table.
     return switch (engine) {
       case ALEMBIC -> ALEMBIC;
+      case FLYWAY -> FLYWAY;
     };
   }
 

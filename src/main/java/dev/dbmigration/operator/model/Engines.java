@@ -6,6 +6,7 @@ import dev.dbmigration.operator.api.v1alpha1.Engine;
 public final class Engines {
 
   private static final MigrationEngine ALEMBIC = new AlembicEngine();
+  private static final MigrationEngine FLYWAY = new FlywayEngine();
 
   private Engines() {
   }
@@ -17,6 +18,7 @@ public final class Engines {
     // No default branch: a new Engine constant must not compile until it has an implementation.
     return switch (engine) {
       case ALEMBIC -> ALEMBIC;
+      case FLYWAY -> FLYWAY;
     };
   }
 }

@@ -199,7 +199,7 @@ public final class MigrationJobBuilder {
     CredentialsSecret secret = spec.getDatabase().getCredentialsSecret();
     SecretKeys keys = secret.getKeys() != null ? secret.getKeys() : DEFAULT_SECRET_KEYS;
     String secretName = secret.getName();
-    return List.of(
+    List<EnvVar> connection = List.of(
         literal(orDefault(names, EnvNames::getHost), host),
         literal(orDefault(names, EnvNames::getPort), Integer.toString(port(spec))),
         fromSecret(orDefault(names, EnvNames::getDatabase), secretName,
@@ -208,6 +208,9 @@ public final class MigrationJobBuilder {
             orDefault(keys, SecretKeys::getUsername)),
         fromSecret(orDefault(names, EnvNames::getPassword), secretName,
             orDefault(keys, SecretKeys::getPassword)));
+    // Engine variables come after the connection variables: $(VAR) only sees earlier entries.
+    List<EnvVar> extra = Engines.forEngine(spec.getEngine()).extraEnv(names);
+    return java.util.stream.Stream.concat(connection.stream(), extra.stream()).toList();
   }
 
   private static int port(DatabaseMigrationSpec spec) {

@@ -3,6 +3,7 @@ package dev.dbmigration.operator.model;
 import static dev.dbmigration.operator.model.KubernetesNames.quote;
 
 import dev.dbmigration.operator.api.v1alpha1.Action;
+import dev.dbmigration.operator.api.v1alpha1.Engine;
 import dev.dbmigration.operator.api.v1alpha1.CredentialsSecret;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationSpec;
@@ -36,6 +37,7 @@ public final class SpecValidator {
 
   private static final Pattern IMAGE = Pattern.compile(DatabaseMigrationSpec.IMAGE_PATTERN);
   private static final Pattern TARGET = Pattern.compile(DatabaseMigrationSpec.TARGET_PATTERN);
+  private static final Pattern FLYWAY_VERSION = Pattern.compile("^[0-9][0-9._]*$");
   private static final Pattern HOST = Pattern.compile("^[A-Za-z0-9]([A-Za-z0-9.:-]*[A-Za-z0-9])?$");
   private static final Pattern SECRET_KEY = Pattern.compile("^[-._a-zA-Z0-9]+$");
   private static final Pattern ENV_NAME = Pattern.compile(EnvNames.NAME_PATTERN);
@@ -106,6 +108,11 @@ public final class SpecValidator {
     }
     if (action == Action.DOWNGRADE && !Boolean.TRUE.equals(spec.getAllowDowngrade())) {
       add("spec.allowDowngrade", "action downgrade needs allowDowngrade: true (a downgrade may drop data)");
+    }
+    if (spec.getEngine() == Engine.FLYWAY && (action == Action.DOWNGRADE
+        || !(target.equals("head") || FLYWAY_VERSION.matcher(target).matches()))) {
+      add(field, "engine flyway supports upgrade (to head or a version such as 1.2) and history "
+          + "only, got " + action.value() + " " + quote(target));
     }
   }
 

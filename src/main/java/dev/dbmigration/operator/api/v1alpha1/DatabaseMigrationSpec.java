@@ -17,11 +17,18 @@ import io.fabric8.generator.annotation.ValidationRule;
     + "|| !(self.target == 'base' || self.target.startsWith('-'))",
     message = "an upgrade cannot target base or a negative step (-N); use action: downgrade",
     reason = "FieldValueInvalid", fieldPath = ".target")
+@ValidationRule(value = "!has(self.engine) || self.engine != 'flyway' || (self.action != 'downgrade' "
+    + "&& (!has(self.target) || self.target == 'head' || self.target.matches('^[0-9][0-9._]*$')))",
+    message = "engine flyway supports upgrade (to head or a version such as 1.2) and history only",
+    reason = "FieldValueInvalid", fieldPath = ".target")
 public class DatabaseMigrationSpec {
 
-  /** Alembic revision grammar: head(s), base, a revision id, +N, -N, or rev+N / rev-N. */
+  /**
+   * Alembic revision grammar: head(s), base, a revision id, +N, -N, or rev+N / rev-N; dots are
+   * allowed in a revision id for Flyway's versions (1.2.3).
+   */
   public static final String TARGET_PATTERN =
-      "^(heads?|base|[+-][1-9][0-9]{0,3}|[A-Za-z0-9_]{1,64}([+-][1-9][0-9]{0,3})?)$";
+      "^(heads?|base|[+-][1-9][0-9]{0,3}|[A-Za-z0-9_.]{1,64}([+-][1-9][0-9]{0,3})?)$";
   /** A container image reference: [registry[:port]/]path[:tag][@sha256:digest]. */
   public static final String IMAGE_PATTERN =
       "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*"

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /** The migration tool inside the application's image. */
 public enum Engine {
   @JsonProperty("alembic")
-  ALEMBIC;
+  ALEMBIC,
+  @JsonProperty("flyway")
+  FLYWAY;
 
   public String value() {
     return name().toLowerCase(java.util.Locale.ROOT);
