@@ -16,4 +16,12 @@ if [ -z "${TEST_JDBC_URL:-}" ]; then
   trap 'hack/test-postgres.sh stop "$TEST_POSTGRES_DIR"' EXIT
 fi
 
-./mvnw -B -ntp verify -Dkube.api.test.dir="$kube_api_test_dir" "$@"
+# The reliability suite appends its scenario rows here as they end; start each run afresh.
+rm -f target/reliability-summary.md
+status=0
+./mvnw -B -ntp verify -Dkube.api.test.dir="$kube_api_test_dir" "$@" || status=$?
+if [ -f target/reliability-summary.md ]; then
+  echo "reliability scenarios (target/reliability-summary.md):"
+  cat target/reliability-summary.md
+fi
+exit "$status"
