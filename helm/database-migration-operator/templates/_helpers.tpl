@@ -37,9 +37,10 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 The same rules as deploy/rbac.yaml, which gives the reason for each; InstallRbacTest fails when
 the two differ. */}}
 {{- define "dmo.rules" -}}
+# patch: the operator's finalizer, added on first sight and removed after cleaning up.
 - apiGroups: [dbmigration.dev]
   resources: [databasemigrations]
-  verbs: [get, list, watch]
+  verbs: [get, list, watch, patch]
 - apiGroups: [dbmigration.dev]
   resources: [databasemigrations/status]
   verbs: [get, patch, update]
@@ -48,12 +49,13 @@ the two differ. */}}
 - apiGroups: [dbmigration.dev]
   resources: [databasemigrations/finalizers]
   verbs: [update]
+# delete: a deleted resource's Jobs, and their pods, go with it.
 - apiGroups: [batch]
   resources: [jobs]
-  verbs: [get, list, watch, create]
+  verbs: [get, list, watch, create, delete]
 - apiGroups: [""]
   resources: [pods]
-  verbs: [get, list, watch]
+  verbs: [get, list, watch, delete]
 # A history run's output, when the pod has no termination message to read it from.
 - apiGroups: [""]
   resources: [pods/log]

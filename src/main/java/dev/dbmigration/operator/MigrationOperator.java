@@ -26,7 +26,7 @@ public final class MigrationOperator implements AutoCloseable {
           .withReconciliationTerminationTimeout(Duration.ofSeconds(10));
       overrides.accept(o);
     });
-    operator.register(new DatabaseMigrationReconciler(), c -> {
+    operator.register(new DatabaseMigrationReconciler(settings), c -> {
       if (settings.watchesAllNamespaces()) {
         c.watchingAllNamespaces();
       } else {

@@ -1,6 +1,9 @@
 package dev.dbmigration.operator.controller;
 
+import dev.dbmigration.operator.DatabaseCheckMode;
+import dev.dbmigration.operator.OperatorSettings;
 import dev.dbmigration.operator.api.v1alpha1.Action;
+import dev.dbmigration.operator.api.v1alpha1.AttemptStatus;
 import dev.dbmigration.operator.api.v1alpha1.ConditionTypes;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
@@ -11,12 +14,14 @@ import dev.dbmigration.operator.api.v1alpha1.RevisionStatus;
 import dev.dbmigration.operator.database.Probe;
 import dev.dbmigration.operator.database.Redactor;
 import dev.dbmigration.operator.database.RevisionReader;
+import dev.dbmigration.operator.model.Backoff;
 import dev.dbmigration.operator.model.CredentialsCheck;
 import dev.dbmigration.operator.model.DatabaseCheck;
 import dev.dbmigration.operator.model.JobNames;
 import dev.dbmigration.operator.model.JobOutcome;
 import dev.dbmigration.operator.model.JobPodOutput;
 import dev.dbmigration.operator.model.Labels;
+import dev.dbmigration.operator.model.LeaderRetries;
 import dev.dbmigration.operator.model.LeaderSelection;
 import dev.dbmigration.operator.model.MigrationJobBuilder;
 import dev.dbmigration.operator.model.MigrationState;
@@ -30,8 +35,10 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -43,6 +50,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -59,10 +67,14 @@ import org.slf4j.LoggerFactory;
  * the host writable, which revision) and once when the Job finishes (which revision now).
  */
 // Rerun requests arrive as an annotation, which does not bump the generation: every event counts.
-@ControllerConfiguration(name = DatabaseMigrationReconciler.NAME, generationAwareEventProcessing = false)
-public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration> {
+@ControllerConfiguration(name = DatabaseMigrationReconciler.NAME,
+    generationAwareEventProcessing = false, finalizerName = DatabaseMigrationReconciler.FINALIZER)
+public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration>,
+    Cleaner<DatabaseMigration> {
 
   public static final String NAME = "databasemigration";
+  /** Held until a deleted resource's Jobs and pods are gone (see {@link RunCleanup}). */
+  public static final String FINALIZER = DatabaseMigration.GROUP + "/cleanup";
   /**
    * A leader in recovery, or another resource's run on the same database, ends with nothing a
    * watch on this resource would see, so only these waiting states recheck on a timer.
@@ -76,6 +88,10 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
 
   private final Clock clock;
   private final DatabaseAccess database;
+  private final DatabaseCheckMode databaseCheck;
+  private final Backoff retryBackoff;
+  private final DatabaseWaits databaseWaits;
+  private RunCleanup cleanup;
   private KubernetesClient client;
   private MigrationEvents events;
   private JobOutputs outputs;
@@ -85,12 +101,23 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
   private DatabaseRuns databaseRuns;
 
   public DatabaseMigrationReconciler() {
-    this(Clock.systemUTC(), new RevisionReader());
+    this(new OperatorSettings(java.util.Set.of(), 0));
   }
 
-  public DatabaseMigrationReconciler(Clock clock, RevisionReader revisionReader) {
+  public DatabaseMigrationReconciler(OperatorSettings settings) {
+    this(Clock.systemUTC(), new RevisionReader(), settings);
+  }
+
+  public DatabaseMigrationReconciler(Clock clock, RevisionReader revisionReader,
+      OperatorSettings settings) {
     this.clock = clock;
     this.database = new DatabaseAccess(revisionReader);
+    this.databaseCheck = settings.databaseCheck();
+    // Retries after a leader change: 10 s, 20 s, 40 s by default. Database rechecks space out
+    // to two minutes at most, so a database that comes back is noticed soon enough.
+    this.retryBackoff = new Backoff(settings.backoff(), settings.backoff().multipliedBy(30));
+    this.databaseWaits = new DatabaseWaits(
+        new Backoff(settings.backoff(), settings.backoff().multipliedBy(12)));
   }
 
   @Override
@@ -103,6 +130,7 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     secrets = EventSources.secrets(context);
     pods = EventSources.pods(context);
     databaseRuns = new DatabaseRuns(jobs);
+    cleanup = new RunCleanup(client);
     return List.of(jobs, secrets, pods);
   }
 
@@ -114,12 +142,13 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     String rerun = token.isEmpty() ? null : token;
     String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
 
-    Decision decision = decide(dbm, previous, rerun);
+    Decision decision = decide(dbm, previous, rerun, now);
     if (decision == null) {
       return UpdateControl.noUpdate();
     }
     DatabaseMigrationStatus status = StatusAssembler.assemble(previous, JobNames.generationOf(dbm),
         decision.state(), decision.run(), decision.check(), now);
+    status.setAttempts(decision.attempts().isEmpty() ? null : decision.attempts());
     UpdateControl<DatabaseMigration> control;
     if (sameJson(previous, status)) {
       control = UpdateControl.noUpdate();
@@ -130,11 +159,20 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
       patch.setStatus(status);
       control = UpdateControl.patchStatus(patch);
     }
-    return decision.recheck() ? control.rescheduleAfter(RECHECK) : control;
+    return decision.recheck() != null ? control.rescheduleAfter(decision.recheck()) : control;
+  }
+
+  /** The resource is going: its Jobs (running or not) and their pods go with it. */
+  @Override
+  public DeleteControl cleanup(DatabaseMigration dbm, Context<DatabaseMigration> context) {
+    databaseWaits.clear(dbm.getMetadata().getUid());
+    cleanup.removeRunsOf(dbm);
+    return DeleteControl.defaultDelete();
   }
 
   /** What this pass found; null when a finished run's status already says all there is. */
-  private Decision decide(DatabaseMigration dbm, DatabaseMigrationStatus previous, String rerun) {
+  private Decision decide(DatabaseMigration dbm, DatabaseMigrationStatus previous, String rerun,
+      String now) {
     List<Violation> violations = SpecValidator.validate(dbm);
     if (!violations.isEmpty()) {
       String message = violations.stream().map(Violation::toString)
@@ -143,22 +181,49 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
           Run.none(rerun));
     }
     String namespace = dbm.getMetadata().getNamespace();
-    String jobName = JobNames.forRun(dbm);
+    List<AttemptStatus> attempts = LeaderRetries.recorded(dbm, previous);
+    String jobName = JobNames.forAttempt(dbm, LeaderRetries.currentAttempt(dbm, attempts));
     boolean finishedBefore = previous != null && jobName.equals(previous.getJobName())
         && previous.getPhase() != null && previous.getPhase().isFinal();
     Optional<Job> job = jobs.get(new ResourceID(jobName, namespace));
     if (job.isPresent()) {
-      return fromJob(dbm, job.get(), previous, rerun, finishedBefore);
+      return fromJob(dbm, job.get(), previous, rerun, finishedBefore, now)
+          .withEarlierAttempts(attempts);
     }
     if (finishedBefore) {
       // The Job of a finished run was removed (ttlSecondsAfterFinished); the run stays done.
       return null;
     }
-    return startRun(dbm, jobName, rerun, namespace);
+    if (attempts.isEmpty()) {
+      return startRun(dbm, jobName, rerun, namespace);
+    }
+    return retry(dbm, previous, attempts, jobName, rerun, namespace, now);
+  }
+
+  /** The next attempt after a leader change, once its backoff has passed. */
+  private Decision retry(DatabaseMigration dbm, DatabaseMigrationStatus previous,
+      List<AttemptStatus> attempts, String jobName, String rerun, String namespace, String now) {
+    AttemptStatus last = attempts.get(attempts.size() - 1);
+    Duration left = Duration.between(Instant.parse(now),
+        Instant.parse(last.getFinishedAt()).plus(retryBackoff.afterFailures(attempts.size())));
+    String attempt = "attempt " + (attempts.size() + 1) + " of " + LeaderRetries.maxAttempts(dbm);
+    if (!left.isNegative() && !left.isZero()) {
+      Run waiting = new Run(last.getJob(), rerun, last.getLeader(),
+          previous == null ? null : previous.getStartTime(), null, null, null);
+      return new Decision(new MigrationState(Phase.Pending, Reasons.LEADER_CHANGED,
+          last.getMessage() + "; " + attempt + " starts in " + left.toSeconds() + " s"),
+          waiting, null, left, attempts);
+    }
+    Decision started = startRun(dbm, jobName, rerun, namespace).withEarlierAttempts(attempts);
+    if (started.state().phase() != Phase.Running) {
+      return started;
+    }
+    return started.withState(new MigrationState(Phase.Running, Reasons.MIGRATION_RUNNING,
+        started.state().message() + " (" + attempt + ", after a leader change)"));
   }
 
   private Decision fromJob(DatabaseMigration dbm, Job job, DatabaseMigrationStatus previous,
-      String rerun, boolean finishedBefore) {
+      String rerun, boolean finishedBefore, String now) {
     LeaderStatus leader = leaderOf(job);
     MigrationState state = JobOutcome.of(job);
     Run run = new Run(job.getMetadata().getName(), rerun, leader,
@@ -169,8 +234,18 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     }
     if (finishedBefore) {
       // Already reported: keep the message that holds the engine's output and the revision.
-      return Decision.of(new MigrationState(previous.getPhase(), state.reason(),
+      // (The reason too: a run that gave up after leader changes stays LeaderChanged.)
+      return Decision.of(new MigrationState(previous.getPhase(),
+          Objects.requireNonNullElse(readyReason(previous), state.reason()),
           previous.getMessage()), run.withOutput(previous.getOutput()));
+    }
+    Optional<String> leaderChange = state.phase() == Phase.Failed
+        && dbm.getSpec().getDatabase().getLeader() != null
+        ? LeaderRetries.change(leader, LeaderSelection.select(dbm.getSpec().getDatabase()
+            .getLeader(), pods.list(dbm.getMetadata().getNamespace(), p -> true).toList()))
+        : Optional.empty();
+    if (leaderChange.isPresent()) {
+      return leaderChanged(dbm, previous, job, run, leaderChange.get(), now);
     }
     Secret secret = secret(dbm);
     Probe probe = database.probe(dbm, secret, leader == null ? null : leader.getHost());
@@ -201,7 +276,31 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     }
     Run finished = run.withRevision(revision).withOutput(output);
     return new Decision(new MigrationState(state.phase(), state.reason(), message), finished,
-        check(probe), false);
+        check(probe), null, List.of());
+  }
+
+  /**
+   * A Job failed and its leader is no longer the leader: the failure is the failover's, not the
+   * migration's. The attempt is recorded and the next one follows after a backoff, until the
+   * attempts allowed are spent; then the run fails, naming the leader changes as the cause.
+   */
+  private Decision leaderChanged(DatabaseMigration dbm, DatabaseMigrationStatus previous, Job job,
+      Run run, String change, String now) {
+    List<AttemptStatus> attempts = new ArrayList<>(LeaderRetries.recorded(dbm, previous));
+    String message = "Job " + job.getMetadata().getName() + " failed after " + change;
+    attempts.add(new AttemptStatus(job.getMetadata().getName(), run.leader(),
+        Reasons.LEADER_CHANGED, message, now));
+    int max = LeaderRetries.maxAttempts(dbm);
+    LOG.info("{} (attempt {} of {})", message, attempts.size(), max);
+    if (attempts.size() >= max) {
+      return new Decision(new MigrationState(Phase.Failed, Reasons.LEADER_CHANGED, message
+          + "; giving up after " + max + " attempts (spec.job.leaderChangeRetries)"), run, null,
+          null, attempts);
+    }
+    Duration wait = retryBackoff.afterFailures(attempts.size());
+    return new Decision(new MigrationState(Phase.Pending, Reasons.LEADER_CHANGED, message
+        + "; attempt " + (attempts.size() + 1) + " of " + max + " starts in " + wait.toSeconds()
+        + " s"), run, null, wait, attempts);
   }
 
   private Decision startRun(DatabaseMigration dbm, String jobName, String rerun, String namespace) {
@@ -234,15 +333,26 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
 
     Probe probe = database.probe(dbm, secret, leader.getHost());
     RevisionStatus revision = null;
+    String uid = dbm.getMetadata().getUid();
     if (probe instanceof Probe.Reachable reachable) {
       if (reachable.inRecovery()) {
-        String message = describe(leader) + " is in recovery (a replica): refusing to migrate it";
+        Duration next = databaseWaits.next(uid, clock.instant());
+        String message = describe(leader) + " is in recovery (a replica): refusing to migrate it;"
+            + " rechecked in " + next.toSeconds() + " s";
         return new Decision(new MigrationState(Phase.WaitingForDatabase,
-            Reasons.LEADER_IN_RECOVERY, message), Run.none(rerun), check(probe), true);
+            Reasons.LEADER_IN_RECOVERY, message), Run.none(rerun), check(probe), next, List.of());
       }
       revision = new RevisionStatus(reachable.revision().toString(),
           reachable.revision().toString());
+    } else if (databaseCheck == DatabaseCheckMode.REQUIRED) {
+      Duration next = databaseWaits.next(uid, clock.instant());
+      String message = "the operator cannot reach " + describe(leader) + " ("
+          + ((Probe.Unreachable) probe).reason() + "); no Job until it can, rechecked in "
+          + next.toSeconds() + " s (DATABASE_CHECK=best-effort runs the Job regardless)";
+      return new Decision(new MigrationState(Phase.WaitingForDatabase,
+          Reasons.DATABASE_UNREACHABLE, message), Run.none(rerun), check(probe), next, List.of());
     }
+    databaseWaits.clear(uid);
 
     int port = Objects.requireNonNullElse(dbm.getSpec().getDatabase().getPort(), 5432);
     String databaseKey = DatabaseRuns.key(leader.getHost(), port,
@@ -259,7 +369,7 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
           + other.getMetadata().getNamespace() + "/" + owner + " (Job "
           + other.getMetadata().getName() + "); this run starts when that one ends";
       return new Decision(new MigrationState(Phase.Pending, Reasons.WAITING_FOR_OTHER_MIGRATION,
-          message), Run.none(rerun), check(probe), true);
+          message), Run.none(rerun), check(probe), RECHECK, List.of());
     }
     Job created = start.created();
     jobs.handleRecentResourceCreate(ResourceID.fromResource(created), created);
@@ -267,7 +377,7 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     return new Decision(new MigrationState(Phase.Running, Reasons.MIGRATION_RUNNING,
         "Job " + jobName + " started against " + describe(leader)),
         new Run(jobName, rerun, leader, created.getMetadata().getCreationTimestamp(), null,
-            revision, null), check(probe), false);
+            revision, null), check(probe), null, List.of());
   }
 
   private Secret secret(DatabaseMigration dbm) {
@@ -294,10 +404,11 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     }
   }
 
-  private static DatabaseCheck check(Probe probe) {
+  private DatabaseCheck check(Probe probe) {
     if (probe instanceof Probe.Unreachable unreachable) {
       return new DatabaseCheck(false, "the operator could not check the database ("
-          + unreachable.reason() + "); the migration runs in its Job regardless");
+          + unreachable.reason() + (databaseCheck == DatabaseCheckMode.REQUIRED ? ")"
+          : "); the migration runs in its Job regardless"));
     }
     Probe.Reachable reachable = (Probe.Reachable) probe;
     return new DatabaseCheck(true, (reachable.inRecovery() ? "in recovery" : "writable")
@@ -348,10 +459,23 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     return a != null && Serialization.asJson(a).equals(Serialization.asJson(b));
   }
 
-  /** The outcome of one pass: state, run facts, the database check if one was made. */
-  private record Decision(MigrationState state, Run run, DatabaseCheck check, boolean recheck) {
+  /**
+   * The outcome of one pass: state, run facts, the database check if one was made, when to look
+   * again though nothing changes (null: on events only), and the run's earlier attempts.
+   */
+  private record Decision(MigrationState state, Run run, DatabaseCheck check, Duration recheck,
+      List<AttemptStatus> attempts) {
     static Decision of(MigrationState state, Run run) {
-      return new Decision(state, run, null, false);
+      return new Decision(state, run, null, null, List.of());
+    }
+
+    Decision withState(MigrationState newState) {
+      return new Decision(newState, run, check, recheck, attempts);
+    }
+
+    /** Keeps the attempts this pass recorded, else those recorded before. */
+    Decision withEarlierAttempts(List<AttemptStatus> earlier) {
+      return attempts.isEmpty() ? new Decision(state, run, check, recheck, earlier) : this;
     }
   }
 }

@@ -30,6 +30,24 @@ public final class JobNames {
     return prefix(dbm.getMetadata().getName(), MAX_LENGTH - suffix.length()) + suffix;
   }
 
+  /**
+   * The Job of attempt {@code attempt} of the run (1 for the first, named as {@link #forRun});
+   * {@code <name>-g<generation>-<hash>-a<attempt>} for the retries after a leader change. Only
+   * the resource and the attempt number go in, so a restarted operator finds each attempt's Job.
+   */
+  public static String forAttempt(DatabaseMigration dbm, int attempt) {
+    if (attempt < 1) {
+      throw new IllegalArgumentException("attempts count from 1, got " + attempt);
+    }
+    if (attempt == 1) {
+      return forRun(dbm);
+    }
+    long generation = generationOf(dbm);
+    String suffix = "-g" + generation + "-"
+        + hash(uidOf(dbm) + "/" + generation + "/" + rerunTokenOf(dbm)) + "-a" + attempt;
+    return prefix(dbm.getMetadata().getName(), MAX_LENGTH - suffix.length()) + suffix;
+  }
+
   /** The generation a run answers; a resource not yet stored has none and counts as the first. */
   public static long generationOf(DatabaseMigration dbm) {
     Long generation = dbm.getMetadata().getGeneration();

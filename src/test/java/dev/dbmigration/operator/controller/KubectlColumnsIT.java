@@ -26,7 +26,7 @@ class KubectlColumnsIT {
   @Test
   void kubectlGetDatabasemigrationsPrintsPhaseActionTargetAndLeader() throws Exception {
     try (KubernetesClient client = KubeApiServerSupport.newClient();
-         OperatorHarness operator = new OperatorHarness(client)) {
+         OperatorHarness operator = OperatorHarness.withoutDatabase(client)) {
       KubeApiServerSupport.applyCrd(client);
       TestCluster cluster = new TestCluster(client);
       String ns = cluster.newNamespace("kubectl");

@@ -68,13 +68,13 @@ class OperatorRestartIT {
   @Test
   void anOperatorRestartedMidRunFindsItsJobAndMakesNoSecond() {
     String ns = environment("restart");
-    operator = new OperatorHarness(client).start();
+    operator = OperatorHarness.withoutDatabase(client).start();
     cluster.apply(Fixtures.migration(ns, "app"));
     Job job = await().atMost(TIMEOUT).until(() -> cluster.jobs(ns), j -> j.size() == 1).get(0);
     awaitPhase(ns, Phase.Running);
 
     operator.stop();
-    operator = new OperatorHarness(client).start();
+    operator = OperatorHarness.withoutDatabase(client).start();
     cluster.completeJob(ns, job.getMetadata().getName());
 
     DatabaseMigrationStatus done = awaitPhase(ns, Phase.Succeeded);
@@ -91,7 +91,7 @@ class OperatorRestartIT {
     Job orphan = MigrationJobBuilder.build(dbm, JobNames.forRun(dbm), "127.0.0.1");
     client.resource(orphan).create();
 
-    operator = new OperatorHarness(client).start();
+    operator = OperatorHarness.withoutDatabase(client).start();
 
     DatabaseMigrationStatus running = awaitPhase(ns, Phase.Running);
     assertThat(running.getJobName()).isEqualTo(orphan.getMetadata().getName());

@@ -94,7 +94,8 @@ class HelmChartTest {
     assertThat(operator.getImagePullPolicy()).isEqualTo("IfNotPresent");
     assertThat(operator.getArgs()).isNullOrEmpty();
     assertThat(env(operator)).containsExactly(
-        Map.entry("WATCH_NAMESPACES", ""), Map.entry("HEALTH_PORT", "8081"));
+        Map.entry("WATCH_NAMESPACES", ""), Map.entry("DATABASE_CHECK", "required"),
+        Map.entry("HEALTH_PORT", "8081"));
     assertOperatorPodEssentials(pod);
   }
 

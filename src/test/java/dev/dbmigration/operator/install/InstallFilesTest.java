@@ -53,8 +53,8 @@ class InstallFilesTest {
     assertThat(operator.getArgs()).isNullOrEmpty();
     assertThat(pod.getServiceAccountName()).isEqualTo("database-migration-operator");
     assertThat(operator.getEnv()).extracting(EnvVar::getName)
-        .containsExactly("WATCH_NAMESPACES", "HEALTH_PORT");
-    assertThat(operator.getEnv().get(1).getValue()).isEqualTo("8081");
+        .containsExactly("WATCH_NAMESPACES", "DATABASE_CHECK", "HEALTH_PORT");
+    assertThat(operator.getEnv().get(2).getValue()).isEqualTo("8081");
     HelmChartTest.assertOperatorPodEssentials(pod);
   }
 
@@ -66,7 +66,7 @@ class InstallFilesTest {
     assertThat(ref.getKey()).isEqualTo("WATCH_NAMESPACES");
 
     assertThat(settings(Manifests.DEPLOY.resolve("base"), ref.getName()))
-        .containsExactly("WATCH_NAMESPACES=");
+        .containsExactly("WATCH_NAMESPACES=", "DATABASE_CHECK=required");
   }
 
   /** deploy/namespaced/: one directory per namespace, and the same names in WATCH_NAMESPACES. */

@@ -92,6 +92,27 @@ class JobNamesTest {
         .isNotEqualTo(JobNames.forRun(migration("wps-api", "uid-2", 1L, null)));
   }
 
+  @Test
+  void theFirstAttemptIsTheRunsJobAndRetriesGetTheirOwnStableNames() {
+    DatabaseMigration dbm = migration("wps-api", "uid-1", 3L, null);
+
+    assertThat(JobNames.forAttempt(dbm, 1)).isEqualTo(JobNames.forRun(dbm));
+    assertThat(JobNames.forAttempt(dbm, 2)).isEqualTo(JobNames.forRun(dbm) + "-a2");
+    assertThat(JobNames.forAttempt(migration("wps-api", "uid-1", 3L, null), 2))
+        .isEqualTo(JobNames.forAttempt(dbm, 2));
+    assertThat(JobNames.forAttempt(dbm, 3)).isNotEqualTo(JobNames.forAttempt(dbm, 2));
+  }
+
+  @Test
+  void aRetryOfALongNameStillFitsALabel() {
+    String name = ("a".repeat(62) + ".").repeat(4) + "b";
+
+    String jobName = JobNames.forAttempt(migration(name, "uid-1", 12L, null), 11);
+
+    assertThat(jobName).hasSizeLessThanOrEqualTo(63).matches(DNS_LABEL).endsWith("-a11")
+        .contains("-g12-");
+  }
+
   private static DatabaseMigration migration(String name, String uid, Long generation, String rerun) {
     DatabaseMigration dbm = Fixtures.migration("pr-1234", name);
     dbm.getMetadata().setUid(uid);

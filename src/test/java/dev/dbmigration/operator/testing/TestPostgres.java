@@ -106,6 +106,15 @@ public final class TestPostgres {
     return port;
   }
 
+  /** The superuser, e.g. for a replication connection (see TestStandby). */
+  public String adminUser() {
+    return adminUser;
+  }
+
+  public String adminPassword() {
+    return adminPassword;
+  }
+
   /** Where this server came from: TEST_JDBC_URL, testcontainers or embedded. */
   public String source() {
     return source;

@@ -44,6 +44,10 @@ public class DatabaseMigrationStatus {
       + "passwords masked, its last lines only.")
   private String output;
 
+  @JsonPropertyDescription("Attempts of the current run whose Job failed because the database "
+      + "leader changed while it ran (cause LeaderChanged), oldest first; absent when none did.")
+  private List<AttemptStatus> attempts;
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }
@@ -130,5 +134,13 @@ public class DatabaseMigrationStatus {
 
   public void setMessage(String message) {
     this.message = message;
+  }
+
+  public List<AttemptStatus> getAttempts() {
+    return attempts;
+  }
+
+  public void setAttempts(List<AttemptStatus> attempts) {
+    this.attempts = attempts;
   }
 }

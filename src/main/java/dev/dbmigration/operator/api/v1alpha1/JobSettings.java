@@ -34,6 +34,13 @@ public class JobSettings {
   @JsonPropertyDescription("Seconds a finished Job (and its logs) is kept.")
   private Integer ttlSecondsAfterFinished = 86400;
 
+  @Default("3")
+  @Min(0)
+  @Max(10)
+  @JsonPropertyDescription("New Jobs made, with backoff, when a Job fails after the database "
+      + "leader changed while it ran; a failure against an unchanged leader is never retried.")
+  private Integer leaderChangeRetries = 3;
+
   @Size(min = 1, max = 253)
   @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
   @JsonPropertyDescription("Service account of the migration pod; none is mounted either way.")
@@ -67,6 +74,14 @@ public class JobSettings {
 
   public void setTtlSecondsAfterFinished(Integer ttlSecondsAfterFinished) {
     this.ttlSecondsAfterFinished = ttlSecondsAfterFinished;
+  }
+
+  public Integer getLeaderChangeRetries() {
+    return leaderChangeRetries;
+  }
+
+  public void setLeaderChangeRetries(Integer leaderChangeRetries) {
+    this.leaderChangeRetries = leaderChangeRetries;
   }
 
   public String getServiceAccountName() {

@@ -14,6 +14,8 @@ public final class Reasons {
   public static final String LEADER_IN_RECOVERY = "LeaderInRecovery";
   public static final String DATABASE_REACHABLE = "DatabaseReachable";
   public static final String DATABASE_UNREACHABLE = "DatabaseUnreachable";
+  /** A Job failed after the leader moved while it ran; the run is retried against the new one. */
+  public static final String LEADER_CHANGED = "LeaderChanged";
   public static final String WAITING_FOR_OTHER_MIGRATION = "WaitingForOtherMigration";
   public static final String SECRET_NOT_FOUND = "SecretNotFound";
   public static final String SECRET_KEY_MISSING = "SecretKeyMissing";
