@@ -60,8 +60,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns a DatabaseMigration into at most one Job per run (generation + rerun token) and reports
- * the run in the resource's status. Kubernetes reads come from informer caches; the writes are
+ * Turns a DatabaseMigration into at most one Job per run (generation + rerun token), one more
+ * for each retry after a leader change, and reports the run in the resource's status. Kubernetes reads come from informer caches; the writes are
  * the Job's creation, Events and the status patch, skipped when the freshly computed status
  * equals the stored one. The database itself is probed only around a run: before the Job (is
  * the host writable, which revision) and once when the Job finishes (which revision now).
@@ -76,8 +76,8 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
   /** Held until a deleted resource's Jobs and pods are gone (see {@link RunCleanup}). */
   public static final String FINALIZER = DatabaseMigration.GROUP + "/cleanup";
   /**
-   * A leader in recovery, or another resource's run on the same database, ends with nothing a
-   * watch on this resource would see, so only these waiting states recheck on a timer.
+   * Another resource's run on the same database ends with nothing a watch on this resource would
+   * see, so that wait rechecks on a timer (as the database waits do, see {@link DatabaseWaits}).
    */
   static final Duration RECHECK = Duration.ofSeconds(10);
   private static final int OUTPUT_LINES = 20;

@@ -145,6 +145,49 @@ class DeployRbacIT {
     }
   }
 
+  /**
+   * Cleanup never holds a deletion hostage: an operator granted everything but deleting Jobs
+   * still lets a deleted resource go, and its log names the Job it had to leave.
+   */
+  @Test
+  void withoutDeleteOnJobsADeletedResourceStillGoesAndTheJobIsLeftWithALogLine() {
+    String suffix = "-without-delete-jobs";
+    ServiceAccount account = Serialization.clone(Manifests.single(deploy, ServiceAccount.class));
+    account.getMetadata().setName(account.getMetadata().getName() + suffix);
+    ClusterRole role = Serialization.clone(Manifests.single(deploy, ClusterRole.class));
+    role.getMetadata().setName(role.getMetadata().getName() + suffix);
+    PolicyRule jobs = role.getRules().stream().filter(r -> r.getResources().contains("jobs"))
+        .findFirst().orElseThrow();
+    jobs.setVerbs(new ArrayList<>(jobs.getVerbs()));
+    assertThat(jobs.getVerbs().remove("delete")).isTrue();
+    ClusterRoleBinding binding = Serialization.clone(Manifests.single(deploy,
+        ClusterRoleBinding.class));
+    binding.getMetadata().setName(binding.getMetadata().getName() + suffix);
+    binding.getRoleRef().setName(role.getMetadata().getName());
+    binding.getSubjects().get(0).setName(account.getMetadata().getName());
+    apply(account);
+    apply(role);
+    apply(binding);
+
+    try (CapturedLog log = CapturedLog.open();
+         OperatorAs operator = OperatorAs.start(account, Set.of())) {
+      String ns = environment("rbac-no-delete");
+      Job job = await("the operator's Job in " + ns).atMost(TIMEOUT)
+          .until(() -> cluster.jobs(ns), j -> j.size() == 1).get(0);
+      await("Running").atMost(TIMEOUT)
+          .until(() -> status(ns), s -> s != null && s.getPhase() == Phase.Running);
+
+      admin.resources(DatabaseMigration.class).inNamespace(ns).withName("app").delete();
+
+      await("the resource is gone").atMost(TIMEOUT).until(() -> admin
+          .resources(DatabaseMigration.class).inNamespace(ns).withName("app").get() == null);
+      assertThat(cluster.jobs(ns)).extracting(j -> j.getMetadata().getName())
+          .containsExactly(job.getMetadata().getName());
+      await("the log names the Job left").atMost(TIMEOUT).until(() -> log.lines().stream()
+          .anyMatch(l -> l.contains("cannot delete Job " + job.getMetadata().getName())));
+    }
+  }
+
   @Test
   void theChartsNamespacedGrantSufficesForAnOperatorWatchingThoseNamespaces() {
     String release = cluster.newNamespace("dmo-system");

@@ -55,12 +55,23 @@ public final class TestStandby implements AutoCloseable {
       standby.asOwner(List.of(bin.resolve("pg_ctl").toString(), "-D",
           dir.resolve("data").toString(), "-w", "-t", "60", "-l", dir.resolve("log").toString(),
           "-o", "-p " + port + " -k " + dir + " -c listen_addresses=" + primary.host()
-              + " -c hot_standby=on", "start"), Map.of());
+              // A standby refuses to start with fewer connections than its primary allows.
+              + " -c max_connections=" + maxConnections(primary) + " -c hot_standby=on",
+          "start"), Map.of());
     } catch (Exception e) {
+      String log = Files.exists(dir.resolve("log")) ? Files.readString(dir.resolve("log")) : "";
       standby.close();
-      throw e;
+      throw new IOException("the standby did not start: " + e.getMessage() + "\n" + log, e);
     }
     return standby;
+  }
+
+  private static String maxConnections(TestPostgres primary) throws SQLException {
+    try (Connection c = primary.connectAsAdmin(); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SHOW max_connections")) {
+      rs.next();
+      return rs.getString(1);
+    }
   }
 
   public String host() {
