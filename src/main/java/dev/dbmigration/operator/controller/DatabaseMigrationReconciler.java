@@ -61,8 +61,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns a DatabaseMigration into at most one Job per run (generation + rerun token), one more
- * for each retry after a leader change, and reports the run in the resource's status. Kubernetes reads come from informer caches; the writes are
- * the Job's creation, Events and the status patch, skipped when the freshly computed status
+ * for each retry after a leader change, and reports the run in the resource's status.
+ * Kubernetes reads come from informer caches; the writes are the Job's creation, Events and the status patch, skipped when the freshly computed status
  * equals the stored one. The database itself is probed only around a run: before the Job (is
  * the host writable, which revision) and once when the Job finishes (which revision now).
  */
@@ -204,15 +204,15 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
   private Decision retry(DatabaseMigration dbm, DatabaseMigrationStatus previous,
       List<AttemptStatus> attempts, String jobName, String rerun, String namespace, String now) {
     AttemptStatus last = attempts.get(attempts.size() - 1);
-    Duration left = Duration.between(Instant.parse(now),
-        Instant.parse(last.getFinishedAt()).plus(retryBackoff.afterFailures(attempts.size())));
+    Instant due = Instant.parse(last.getFinishedAt())
+        .plus(retryBackoff.afterFailures(attempts.size()));
+    Duration left = Duration.between(Instant.parse(now), due);
     String attempt = "attempt " + (attempts.size() + 1) + " of " + LeaderRetries.maxAttempts(dbm);
     if (!left.isNegative() && !left.isZero()) {
       Run waiting = new Run(last.getJob(), rerun, last.getLeader(),
           previous == null ? null : previous.getStartTime(), null, null, null);
       return new Decision(new MigrationState(Phase.Pending, Reasons.LEADER_CHANGED,
-          last.getMessage() + "; " + attempt + " starts in " + left.toSeconds() + " s"),
-          waiting, null, left, attempts);
+          retryMessage(last.getMessage(), attempt, due)), waiting, null, left, attempts);
     }
     Decision started = startRun(dbm, jobName, rerun, namespace).withEarlierAttempts(attempts);
     if (started.state().phase() != Phase.Running) {
@@ -298,9 +298,14 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
           null, attempts);
     }
     Duration wait = retryBackoff.afterFailures(attempts.size());
-    return new Decision(new MigrationState(Phase.Pending, Reasons.LEADER_CHANGED, message
-        + "; attempt " + (attempts.size() + 1) + " of " + max + " starts in " + wait.toSeconds()
-        + " s"), run, null, wait, attempts);
+    return new Decision(new MigrationState(Phase.Pending, Reasons.LEADER_CHANGED,
+        retryMessage(message, "attempt " + (attempts.size() + 1) + " of " + max,
+            Instant.parse(now).plus(wait))), run, null, wait, attempts);
+  }
+
+  // The due time, not the time left: the message (and so the status) stays the same each pass.
+  private static String retryMessage(String failure, String attempt, Instant due) {
+    return failure + "; " + attempt + " starts at " + due;
   }
 
   private Decision startRun(DatabaseMigration dbm, String jobName, String rerun, String namespace) {
@@ -337,8 +342,8 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     if (probe instanceof Probe.Reachable reachable) {
       if (reachable.inRecovery()) {
         Duration next = databaseWaits.next(uid, clock.instant());
-        String message = describe(leader) + " is in recovery (a replica): refusing to migrate it;"
-            + " rechecked in " + next.toSeconds() + " s";
+        String message = describe(leader) + " is in recovery (a replica): refusing to migrate it"
+            + " (rechecked, less often the longer it lasts)";
         return new Decision(new MigrationState(Phase.WaitingForDatabase,
             Reasons.LEADER_IN_RECOVERY, message), Run.none(rerun), check(probe), next, List.of());
       }
@@ -347,8 +352,8 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     } else if (databaseCheck == DatabaseCheckMode.REQUIRED) {
       Duration next = databaseWaits.next(uid, clock.instant());
       String message = "the operator cannot reach " + describe(leader) + " ("
-          + ((Probe.Unreachable) probe).reason() + "); no Job until it can, rechecked in "
-          + next.toSeconds() + " s (DATABASE_CHECK=best-effort runs the Job regardless)";
+          + ((Probe.Unreachable) probe).reason() + "); no Job until it can (rechecked, less "
+          + "often the longer it lasts; DATABASE_CHECK=best-effort runs the Job regardless)";
       return new Decision(new MigrationState(Phase.WaitingForDatabase,
           Reasons.DATABASE_UNREACHABLE, message), Run.none(rerun), check(probe), next, List.of());
     }
