@@ -8,6 +8,7 @@ import dev.dbmigration.operator.api.v1alpha1.LeaderStatus;
 import dev.dbmigration.operator.api.v1alpha1.Phase;
 import dev.dbmigration.operator.api.v1alpha1.Reasons;
 import dev.dbmigration.operator.api.v1alpha1.RevisionStatus;
+import dev.dbmigration.operator.api.v1alpha1.RunRecord;
 import dev.dbmigration.operator.database.Probe;
 import dev.dbmigration.operator.database.Redactor;
 import dev.dbmigration.operator.database.RevisionReader;
@@ -20,7 +21,10 @@ import dev.dbmigration.operator.model.Labels;
 import dev.dbmigration.operator.model.LeaderSelection;
 import dev.dbmigration.operator.model.MigrationJobBuilder;
 import dev.dbmigration.operator.model.MigrationState;
+import dev.dbmigration.operator.model.FollowedImage;
 import dev.dbmigration.operator.model.Run;
+import dev.dbmigration.operator.model.RunHistory;
+import dev.dbmigration.operator.model.RunIdentity;
 import dev.dbmigration.operator.model.SpecValidator;
 import dev.dbmigration.operator.model.StatusAssembler;
 import dev.dbmigration.operator.model.Violation;
@@ -83,6 +87,7 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
   private InformerEventSource<Secret, DatabaseMigration> secrets;
   private InformerEventSource<Pod, DatabaseMigration> pods;
   private DatabaseRuns databaseRuns;
+  private Workloads workloads;
 
   public DatabaseMigrationReconciler() {
     this(Clock.systemUTC(), new RevisionReader());
@@ -103,7 +108,8 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     secrets = EventSources.secrets(context);
     pods = EventSources.pods(context);
     databaseRuns = new DatabaseRuns(jobs);
-    return List.of(jobs, secrets, pods);
+    workloads = new Workloads(context);
+    return List.of(jobs, secrets, pods, workloads.deployments(), workloads.statefulSets());
   }
 
   @Override
@@ -115,11 +121,9 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
 
     Decision decision = decide(dbm, previous, rerun);
-    if (decision == null) {
-      return UpdateControl.noUpdate();
-    }
     DatabaseMigrationStatus status = StatusAssembler.assemble(previous, JobNames.generationOf(dbm),
-        decision.state(), decision.run(), decision.check(), now);
+        decision.state(), decision.run(), decision.check(), decision.finished(),
+        decision.identity(), now);
     UpdateControl<DatabaseMigration> control;
     if (sameJson(previous, status)) {
       control = UpdateControl.noUpdate();
@@ -133,7 +137,7 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     return decision.recheck() ? control.rescheduleAfter(RECHECK) : control;
   }
 
-  /** What this pass found; null when a finished run's status already says all there is. */
+  /** What this pass found. */
   private Decision decide(DatabaseMigration dbm, DatabaseMigrationStatus previous, String rerun) {
     List<Violation> violations = SpecValidator.validate(dbm);
     if (!violations.isEmpty()) {
@@ -143,18 +147,39 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
           Run.none(rerun));
     }
     String namespace = dbm.getMetadata().getNamespace();
-    String jobName = JobNames.forRun(dbm);
-    boolean finishedBefore = previous != null && jobName.equals(previous.getJobName())
-        && previous.getPhase() != null && previous.getPhase().isFinal();
+    String image = dbm.getSpec().getImage();
+    String followed = null;
+    if (dbm.getSpec().getImageFrom() != null) {
+      FollowedImage resolved = FollowedImage.of(dbm.getSpec().getImageFrom(),
+          workloads.podTemplate(namespace, dbm.getSpec().getImageFrom()));
+      if (resolved instanceof FollowedImage.Missing missing) {
+        return Decision.of(new MigrationState(Phase.Pending, Reasons.IMAGE_SOURCE_NOT_FOUND,
+            missing.message()), Run.none(rerun));
+      }
+      image = followed = ((FollowedImage.Found) resolved).image();
+    }
+    String identity = RunIdentity.of(dbm, followed);
+    boolean previousFinished = previous != null && previous.getPhase() != null
+        && previous.getPhase().isFinal() && previous.getJobName() != null;
+    // A spec that differs from the finished run's only in suspend answers to that same run.
+    String jobName = previousFinished && identity.equals(previous.getRunIdentity())
+        ? previous.getJobName() : JobNames.forRun(dbm, followed);
+    boolean finishedBefore = previousFinished && jobName.equals(previous.getJobName());
     Optional<Job> job = jobs.get(new ResourceID(jobName, namespace));
     if (job.isPresent()) {
-      return fromJob(dbm, job.get(), previous, rerun, finishedBefore);
+      return fromJob(dbm, job.get(), previous, rerun, finishedBefore).identified(identity);
     }
     if (finishedBefore) {
       // The Job of a finished run was removed (ttlSecondsAfterFinished); the run stays done.
-      return null;
+      return Decision.of(new MigrationState(previous.getPhase(), readyReason(previous),
+          previous.getMessage()), Run.of(previous)).identified(identity);
     }
-    return startRun(dbm, jobName, rerun, namespace);
+    if (Boolean.TRUE.equals(dbm.getSpec().getSuspend())) {
+      return Decision.of(new MigrationState(Phase.Pending, Reasons.SUSPENDED,
+          "suspended: no new run starts until spec.suspend is false"),
+          Run.none(rerun).withImage(image)).identified(identity);
+    }
+    return startRun(dbm, jobName, rerun, namespace, image).identified(identity);
   }
 
   private Decision fromJob(DatabaseMigration dbm, Job job, DatabaseMigrationStatus previous,
@@ -163,7 +188,7 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     MigrationState state = JobOutcome.of(job);
     Run run = new Run(job.getMetadata().getName(), rerun, leader,
         job.getMetadata().getCreationTimestamp(), JobOutcome.completionTime(job).orElse(null),
-        null, null);
+        null, null, imageOf(job));
     if (!state.phase().isFinal()) {
       return Decision.of(state, run);
     }
@@ -200,11 +225,14 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
       }
     }
     Run finished = run.withRevision(revision).withOutput(output);
+    RunRecord record = RunHistory.entry(dbm, finished, state.phase(),
+        before, revision == null ? null : revision.getCurrent());
     return new Decision(new MigrationState(state.phase(), state.reason(), message), finished,
-        check(probe), false);
+        check(probe), false, record, null);
   }
 
-  private Decision startRun(DatabaseMigration dbm, String jobName, String rerun, String namespace) {
+  private Decision startRun(DatabaseMigration dbm, String jobName, String rerun, String namespace,
+      String image) {
     var ref = dbm.getSpec().getDatabase().getCredentialsSecret();
     Secret secret = secret(dbm);
     Optional<CredentialsCheck.Problem> problem = CredentialsCheck.check(ref, namespace, secret);
@@ -238,7 +266,8 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
       if (reachable.inRecovery()) {
         String message = describe(leader) + " is in recovery (a replica): refusing to migrate it";
         return new Decision(new MigrationState(Phase.WaitingForDatabase,
-            Reasons.LEADER_IN_RECOVERY, message), Run.none(rerun), check(probe), true);
+            Reasons.LEADER_IN_RECOVERY, message), Run.none(rerun).withImage(image), check(probe),
+            true, null, null);
       }
       revision = new RevisionStatus(reachable.revision().toString(),
           reachable.revision().toString());
@@ -247,7 +276,7 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     int port = Objects.requireNonNullElse(dbm.getSpec().getDatabase().getPort(), 5432);
     String databaseKey = DatabaseRuns.key(leader.getHost(), port,
         Objects.requireNonNullElse(DatabaseAccess.databaseName(dbm, secret), ""));
-    Job job = MigrationJobBuilder.build(dbm, jobName, leader.getHost());
+    Job job = MigrationJobBuilder.build(dbm, jobName, leader.getHost(), image);
     job.getMetadata().getAnnotations().put(Labels.DATABASE_ANNOTATION, databaseKey);
     DatabaseRuns.Result start = databaseRuns.startUnlessBusy(databaseKey, jobName,
         () -> createJob(job, leader));
@@ -259,7 +288,7 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
           + other.getMetadata().getNamespace() + "/" + owner + " (Job "
           + other.getMetadata().getName() + "); this run starts when that one ends";
       return new Decision(new MigrationState(Phase.Pending, Reasons.WAITING_FOR_OTHER_MIGRATION,
-          message), Run.none(rerun), check(probe), true);
+          message), Run.none(rerun).withImage(image), check(probe), true, null, null);
     }
     Job created = start.created();
     jobs.handleRecentResourceCreate(ResourceID.fromResource(created), created);
@@ -267,7 +296,7 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     return new Decision(new MigrationState(Phase.Running, Reasons.MIGRATION_RUNNING,
         "Job " + jobName + " started against " + describe(leader)),
         new Run(jobName, rerun, leader, created.getMetadata().getCreationTimestamp(), null,
-            revision, null), check(probe), false);
+            revision, null, image), check(probe), false, null, null);
   }
 
   private Secret secret(DatabaseMigration dbm) {
@@ -348,10 +377,23 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     return a != null && Serialization.asJson(a).equals(Serialization.asJson(b));
   }
 
-  /** The outcome of one pass: state, run facts, the database check if one was made. */
-  private record Decision(MigrationState state, Run run, DatabaseCheck check, boolean recheck) {
+  private static String imageOf(Job job) {
+    var containers = job.getSpec().getTemplate().getSpec().getContainers();
+    return containers.isEmpty() ? null : containers.get(0).getImage();
+  }
+
+  /**
+   * The outcome of one pass: state, run facts, the database check if one was made, the run that
+   * finished in this pass (for the history) and what the run answers (see RunIdentity).
+   */
+  private record Decision(MigrationState state, Run run, DatabaseCheck check, boolean recheck,
+      RunRecord finished, String identity) {
     static Decision of(MigrationState state, Run run) {
-      return new Decision(state, run, null, false);
+      return new Decision(state, run, null, false, null, null);
+    }
+
+    Decision identified(String runIdentity) {
+      return new Decision(state, run, check, recheck, finished, runIdentity);
     }
   }
 }

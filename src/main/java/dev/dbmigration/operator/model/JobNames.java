@@ -25,8 +25,19 @@ public final class JobNames {
 
   /** {@code <name>-g<generation>-<hash>}: a DNS-1123 label of at most 63 characters. */
   public static String forRun(DatabaseMigration dbm) {
+    return forRun(dbm, null);
+  }
+
+  /**
+   * As {@link #forRun(DatabaseMigration)}, for a resource that follows a workload's image: the
+   * image is part of the run's identity, so each distinct image the app rolls out runs once
+   * although the resource's generation stays the same.
+   */
+  public static String forRun(DatabaseMigration dbm, String followedImage) {
     long generation = generationOf(dbm);
-    String suffix = "-g" + generation + "-" + hash(uidOf(dbm) + "/" + generation + "/" + rerunTokenOf(dbm));
+    String identity = uidOf(dbm) + "/" + generation + "/" + rerunTokenOf(dbm)
+        + (followedImage == null ? "" : "/" + followedImage);
+    String suffix = "-g" + generation + "-" + hash(identity);
     return prefix(dbm.getMetadata().getName(), MAX_LENGTH - suffix.length()) + suffix;
   }
 
