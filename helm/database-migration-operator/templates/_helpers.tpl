@@ -66,4 +66,8 @@ the two differ. */}}
 - apiGroups: [""]
   resources: [events]
   verbs: [create, patch]
+# imageFrom: the image of the Deployment or StatefulSet a resource follows.
+- apiGroups: [apps]
+  resources: [deployments, statefulsets]
+  verbs: [get, list, watch]
 {{- end -}}

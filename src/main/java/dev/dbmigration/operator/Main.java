@@ -1,9 +1,11 @@
 package dev.dbmigration.operator;
 
 import dev.dbmigration.operator.local.LocalMode;
+import dev.dbmigration.operator.waiting.WaitArguments;
+import dev.dbmigration.operator.waiting.WaitForMigration;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.util.Arrays;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +14,8 @@ import org.slf4j.LoggerFactory;
  * {@code java -jar database-migration-operator.jar [--namespaces=a,b] [--health-port=N]}: runs the
  * operator against the current kube context, or the in-cluster config inside a pod, until SIGTERM.
  * {@code ... local [FILE]} runs one migration without a cluster (see {@link LocalMode}).
+ * {@code ... wait NAME} blocks until that DatabaseMigration succeeded, for an app's init
+ * container (see {@link WaitForMigration}).
  */
 public final class Main {
 
@@ -30,6 +34,9 @@ public final class Main {
         code = 2;
       }
       System.exit(code);
+    }
+    if (args.length > 0 && args[0].equals("wait")) {
+      System.exit(waitForMigration(Arrays.copyOfRange(args, 1, args.length)));
     }
     OperatorSettings settings;
     try {
@@ -55,5 +62,22 @@ public final class Main {
         client.getMasterUrl(), health.port());
     operator.start();
     stopped.await();
+  }
+
+  private static int waitForMigration(String[] args) throws InterruptedException {
+    WaitArguments arguments;
+    try {
+      arguments = WaitArguments.parse(args, System.getenv(),
+          WaitArguments.SERVICE_ACCOUNT_NAMESPACE);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      return 2;
+    }
+    try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+      System.out.println("waiting for databasemigration " + arguments.namespace() + "/"
+          + arguments.name() + " to succeed");
+      return new WaitForMigration(client, arguments.namespace(), arguments.name(), System.out,
+          java.time.Clock.systemUTC()).await(arguments.timeout());
+    }
   }
 }

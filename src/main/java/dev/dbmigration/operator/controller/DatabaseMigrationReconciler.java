@@ -11,6 +11,7 @@ import dev.dbmigration.operator.api.v1alpha1.LeaderStatus;
 import dev.dbmigration.operator.api.v1alpha1.Phase;
 import dev.dbmigration.operator.api.v1alpha1.Reasons;
 import dev.dbmigration.operator.api.v1alpha1.RevisionStatus;
+import dev.dbmigration.operator.api.v1alpha1.RunRecord;
 import dev.dbmigration.operator.database.Probe;
 import dev.dbmigration.operator.database.Redactor;
 import dev.dbmigration.operator.database.RevisionReader;
@@ -25,7 +26,10 @@ import dev.dbmigration.operator.model.LeaderRetries;
 import dev.dbmigration.operator.model.LeaderSelection;
 import dev.dbmigration.operator.model.MigrationJobBuilder;
 import dev.dbmigration.operator.model.MigrationState;
+import dev.dbmigration.operator.model.FollowedImage;
 import dev.dbmigration.operator.model.Run;
+import dev.dbmigration.operator.model.RunHistory;
+import dev.dbmigration.operator.model.RunIdentity;
 import dev.dbmigration.operator.model.SpecValidator;
 import dev.dbmigration.operator.model.StatusAssembler;
 import dev.dbmigration.operator.model.Violation;
@@ -99,6 +103,7 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
   private InformerEventSource<Secret, DatabaseMigration> secrets;
   private InformerEventSource<Pod, DatabaseMigration> pods;
   private DatabaseRuns databaseRuns;
+  private Workloads workloads;
 
   public DatabaseMigrationReconciler() {
     this(new OperatorSettings(java.util.Set.of(), 0));
@@ -131,7 +136,8 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     pods = EventSources.pods(context);
     databaseRuns = new DatabaseRuns(jobs);
     cleanup = new RunCleanup(client);
-    return List.of(jobs, secrets, pods);
+    workloads = new Workloads(context);
+    return List.of(jobs, secrets, pods, workloads.deployments(), workloads.statefulSets());
   }
 
   @Override
@@ -143,11 +149,9 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
 
     Decision decision = decide(dbm, previous, rerun, now);
-    if (decision == null) {
-      return UpdateControl.noUpdate();
-    }
     DatabaseMigrationStatus status = StatusAssembler.assemble(previous, JobNames.generationOf(dbm),
-        decision.state(), decision.run(), decision.check(), now);
+        decision.state(), decision.run(), decision.check(), decision.finished(),
+        decision.identity(), now);
     status.setAttempts(decision.attempts().isEmpty() ? null : decision.attempts());
     UpdateControl<DatabaseMigration> control;
     if (sameJson(previous, status)) {
@@ -170,7 +174,7 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     return DeleteControl.defaultDelete();
   }
 
-  /** What this pass found; null when a finished run's status already says all there is. */
+  /** What this pass found. */
   private Decision decide(DatabaseMigration dbm, DatabaseMigrationStatus previous, String rerun,
       String now) {
     List<Violation> violations = SpecValidator.validate(dbm);
@@ -181,28 +185,56 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
           Run.none(rerun));
     }
     String namespace = dbm.getMetadata().getNamespace();
-    List<AttemptStatus> attempts = LeaderRetries.recorded(dbm, previous);
-    String jobName = JobNames.forAttempt(dbm, LeaderRetries.currentAttempt(dbm, attempts));
-    boolean finishedBefore = previous != null && jobName.equals(previous.getJobName())
-        && previous.getPhase() != null && previous.getPhase().isFinal();
+    String image = dbm.getSpec().getImage();
+    String followed = null;
+    if (dbm.getSpec().getImageFrom() != null) {
+      FollowedImage resolved = FollowedImage.of(dbm.getSpec().getImageFrom(),
+          workloads.podTemplate(namespace, dbm.getSpec().getImageFrom()));
+      if (resolved instanceof FollowedImage.Missing missing) {
+        return Decision.of(new MigrationState(Phase.Pending, Reasons.IMAGE_SOURCE_NOT_FOUND,
+            missing.message()), Run.none(rerun));
+      }
+      image = followed = ((FollowedImage.Found) resolved).image();
+    }
+    String identity = RunIdentity.of(dbm, followed);
+    List<AttemptStatus> attempts = LeaderRetries.recorded(dbm, followed, previous);
+    boolean previousFinished = previous != null && previous.getPhase() != null
+        && previous.getPhase().isFinal() && previous.getJobName() != null;
+    // A spec that differs from the finished run's only in suspend answers to that same run.
+    boolean sameRunAsFinished = previousFinished && identity.equals(previous.getRunIdentity());
+    String jobName = sameRunAsFinished ? previous.getJobName()
+        : JobNames.forAttempt(dbm, followed, LeaderRetries.currentAttempt(dbm, attempts));
+    if (sameRunAsFinished && previous.getAttempts() != null) {
+      attempts = previous.getAttempts();
+    }
+    boolean finishedBefore = previousFinished && jobName.equals(previous.getJobName());
     Optional<Job> job = jobs.get(new ResourceID(jobName, namespace));
     if (job.isPresent()) {
       return fromJob(dbm, job.get(), previous, rerun, finishedBefore, now)
-          .withEarlierAttempts(attempts);
+          .withEarlierAttempts(attempts).identified(identity);
     }
     if (finishedBefore) {
       // The Job of a finished run was removed (ttlSecondsAfterFinished); the run stays done.
-      return null;
+      return Decision.of(new MigrationState(previous.getPhase(), readyReason(previous),
+          previous.getMessage()), Run.of(previous)).withEarlierAttempts(attempts)
+          .identified(identity);
+    }
+    if (Boolean.TRUE.equals(dbm.getSpec().getSuspend())) {
+      return Decision.of(new MigrationState(Phase.Pending, Reasons.SUSPENDED,
+          "suspended: no new run starts until spec.suspend is false"),
+          Run.none(rerun).withImage(image)).withEarlierAttempts(attempts).identified(identity);
     }
     if (attempts.isEmpty()) {
-      return startRun(dbm, jobName, rerun, namespace);
+      return startRun(dbm, jobName, rerun, namespace, image).identified(identity);
     }
-    return retry(dbm, previous, attempts, jobName, rerun, namespace, now);
+    return retry(dbm, previous, attempts, jobName, rerun, namespace, image, now)
+        .identified(identity);
   }
 
   /** The next attempt after a leader change, once its backoff has passed. */
   private Decision retry(DatabaseMigration dbm, DatabaseMigrationStatus previous,
-      List<AttemptStatus> attempts, String jobName, String rerun, String namespace, String now) {
+      List<AttemptStatus> attempts, String jobName, String rerun, String namespace, String image,
+      String now) {
     AttemptStatus last = attempts.get(attempts.size() - 1);
     Instant due = Instant.parse(last.getFinishedAt())
         .plus(retryBackoff.afterFailures(attempts.size()));
@@ -210,11 +242,13 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     String attempt = "attempt " + (attempts.size() + 1) + " of " + LeaderRetries.maxAttempts(dbm);
     if (!left.isNegative() && !left.isZero()) {
       Run waiting = new Run(last.getJob(), rerun, last.getLeader(),
-          previous == null ? null : previous.getStartTime(), null, null, null);
+          previous == null ? null : previous.getStartTime(), null, null, null, image);
       return new Decision(new MigrationState(Phase.Pending, Reasons.LEADER_CHANGED,
-          retryMessage(last.getMessage(), attempt, due)), waiting, null, left, attempts);
+          retryMessage(last.getMessage(), attempt, due)), waiting, null, left, attempts, null,
+          null);
     }
-    Decision started = startRun(dbm, jobName, rerun, namespace).withEarlierAttempts(attempts);
+    Decision started = startRun(dbm, jobName, rerun, namespace, image)
+        .withEarlierAttempts(attempts);
     if (started.state().phase() != Phase.Running) {
       return started;
     }
@@ -228,7 +262,7 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     MigrationState state = JobOutcome.of(job);
     Run run = new Run(job.getMetadata().getName(), rerun, leader,
         job.getMetadata().getCreationTimestamp(), JobOutcome.completionTime(job).orElse(null),
-        null, null);
+        null, null, imageOf(job));
     if (!state.phase().isFinal()) {
       return Decision.of(state, run);
     }
@@ -275,8 +309,10 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
       }
     }
     Run finished = run.withRevision(revision).withOutput(output);
+    RunRecord record = RunHistory.entry(dbm, finished, state.phase(),
+        before, revision == null ? null : revision.getCurrent());
     return new Decision(new MigrationState(state.phase(), state.reason(), message), finished,
-        check(probe), null, List.of());
+        check(probe), null, List.of(), record, null);
   }
 
   /**
@@ -293,14 +329,15 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     int max = LeaderRetries.maxAttempts(dbm);
     LOG.info("{} (attempt {} of {})", message, attempts.size(), max);
     if (attempts.size() >= max) {
+      RunRecord record = RunHistory.entry(dbm, run, Phase.Failed, null, null);
       return new Decision(new MigrationState(Phase.Failed, Reasons.LEADER_CHANGED, message
           + "; giving up after " + max + " attempts (spec.job.leaderChangeRetries)"), run, null,
-          null, attempts);
+          null, attempts, record, null);
     }
     Duration wait = retryBackoff.afterFailures(attempts.size());
     return new Decision(new MigrationState(Phase.Pending, Reasons.LEADER_CHANGED,
         retryMessage(message, "attempt " + (attempts.size() + 1) + " of " + max,
-            Instant.parse(now).plus(wait))), run, null, wait, attempts);
+            Instant.parse(now).plus(wait))), run, null, wait, attempts, null, null);
   }
 
   // The due time, not the time left: the message (and so the status) stays the same each pass.
@@ -308,7 +345,8 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     return failure + "; " + attempt + " starts at " + due;
   }
 
-  private Decision startRun(DatabaseMigration dbm, String jobName, String rerun, String namespace) {
+  private Decision startRun(DatabaseMigration dbm, String jobName, String rerun, String namespace,
+      String image) {
     var ref = dbm.getSpec().getDatabase().getCredentialsSecret();
     Secret secret = secret(dbm);
     Optional<CredentialsCheck.Problem> problem = CredentialsCheck.check(ref, namespace, secret);
@@ -345,7 +383,8 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
         String message = describe(leader) + " is in recovery (a replica): refusing to migrate it"
             + " (rechecked, less often the longer it lasts)";
         return new Decision(new MigrationState(Phase.WaitingForDatabase,
-            Reasons.LEADER_IN_RECOVERY, message), Run.none(rerun), check(probe), next, List.of());
+            Reasons.LEADER_IN_RECOVERY, message), Run.none(rerun).withImage(image), check(probe),
+            next, List.of(), null, null);
       }
       revision = new RevisionStatus(reachable.revision().toString(),
           reachable.revision().toString());
@@ -355,14 +394,15 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
           + ((Probe.Unreachable) probe).reason() + "); no Job until it can (rechecked, less "
           + "often the longer it lasts; DATABASE_CHECK=best-effort runs the Job regardless)";
       return new Decision(new MigrationState(Phase.WaitingForDatabase,
-          Reasons.DATABASE_UNREACHABLE, message), Run.none(rerun), check(probe), next, List.of());
+          Reasons.DATABASE_UNREACHABLE, message), Run.none(rerun).withImage(image), check(probe),
+          next, List.of(), null, null);
     }
     databaseWaits.clear(uid);
 
     int port = Objects.requireNonNullElse(dbm.getSpec().getDatabase().getPort(), 5432);
     String databaseKey = DatabaseRuns.key(leader.getHost(), port,
         Objects.requireNonNullElse(DatabaseAccess.databaseName(dbm, secret), ""));
-    Job job = MigrationJobBuilder.build(dbm, jobName, leader.getHost());
+    Job job = MigrationJobBuilder.build(dbm, jobName, leader.getHost(), image);
     job.getMetadata().getAnnotations().put(Labels.DATABASE_ANNOTATION, databaseKey);
     DatabaseRuns.Result start = databaseRuns.startUnlessBusy(databaseKey, jobName,
         () -> createJob(job, leader));
@@ -374,7 +414,8 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
           + other.getMetadata().getNamespace() + "/" + owner + " (Job "
           + other.getMetadata().getName() + "); this run starts when that one ends";
       return new Decision(new MigrationState(Phase.Pending, Reasons.WAITING_FOR_OTHER_MIGRATION,
-          message), Run.none(rerun), check(probe), RECHECK, List.of());
+          message), Run.none(rerun).withImage(image), check(probe), RECHECK, List.of(), null,
+          null);
     }
     Job created = start.created();
     jobs.handleRecentResourceCreate(ResourceID.fromResource(created), created);
@@ -382,7 +423,7 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     return new Decision(new MigrationState(Phase.Running, Reasons.MIGRATION_RUNNING,
         "Job " + jobName + " started against " + describe(leader)),
         new Run(jobName, rerun, leader, created.getMetadata().getCreationTimestamp(), null,
-            revision, null), check(probe), null, List.of());
+            revision, null, image), check(probe), null, List.of(), null, null);
   }
 
   private Secret secret(DatabaseMigration dbm) {
@@ -464,23 +505,34 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     return a != null && Serialization.asJson(a).equals(Serialization.asJson(b));
   }
 
+  private static String imageOf(Job job) {
+    var containers = job.getSpec().getTemplate().getSpec().getContainers();
+    return containers.isEmpty() ? null : containers.get(0).getImage();
+  }
+
   /**
    * The outcome of one pass: state, run facts, the database check if one was made, when to look
-   * again though nothing changes (null: on events only), and the run's earlier attempts.
+   * again though nothing changes (null: on events only), the run's earlier attempts, the run
+   * that finished in this pass (for the history) and what the run answers (see RunIdentity).
    */
   private record Decision(MigrationState state, Run run, DatabaseCheck check, Duration recheck,
-      List<AttemptStatus> attempts) {
+      List<AttemptStatus> attempts, RunRecord finished, String identity) {
     static Decision of(MigrationState state, Run run) {
-      return new Decision(state, run, null, null, List.of());
+      return new Decision(state, run, null, null, List.of(), null, null);
     }
 
     Decision withState(MigrationState newState) {
-      return new Decision(newState, run, check, recheck, attempts);
+      return new Decision(newState, run, check, recheck, attempts, finished, identity);
     }
 
     /** Keeps the attempts this pass recorded, else those recorded before. */
     Decision withEarlierAttempts(List<AttemptStatus> earlier) {
-      return attempts.isEmpty() ? new Decision(state, run, check, recheck, earlier) : this;
+      return attempts.isEmpty()
+          ? new Decision(state, run, check, recheck, earlier, finished, identity) : this;
+    }
+
+    Decision identified(String runIdentity) {
+      return new Decision(state, run, check, recheck, attempts, finished, runIdentity);
     }
   }
 }

@@ -25,26 +25,37 @@ public final class JobNames {
 
   /** {@code <name>-g<generation>-<hash>}: a DNS-1123 label of at most 63 characters. */
   public static String forRun(DatabaseMigration dbm) {
-    long generation = generationOf(dbm);
-    String suffix = "-g" + generation + "-" + hash(uidOf(dbm) + "/" + generation + "/" + rerunTokenOf(dbm));
-    return prefix(dbm.getMetadata().getName(), MAX_LENGTH - suffix.length()) + suffix;
+    return forRun(dbm, null);
+  }
+
+  /**
+   * As {@link #forRun(DatabaseMigration)}, for a resource that follows a workload's image: the
+   * image is part of the run's identity, so each distinct image the app rolls out runs once
+   * although the resource's generation stays the same.
+   */
+  public static String forRun(DatabaseMigration dbm, String followedImage) {
+    return forAttempt(dbm, followedImage, 1);
+  }
+
+  /** As {@link #forAttempt(DatabaseMigration, String, int)} for a resource naming its image. */
+  public static String forAttempt(DatabaseMigration dbm, int attempt) {
+    return forAttempt(dbm, null, attempt);
   }
 
   /**
    * The Job of attempt {@code attempt} of the run (1 for the first, named as {@link #forRun});
    * {@code <name>-g<generation>-<hash>-a<attempt>} for the retries after a leader change. Only
-   * the resource and the attempt number go in, so a restarted operator finds each attempt's Job.
+   * the resource, the followed image and the attempt number go in, so a restarted operator finds
+   * each attempt's Job.
    */
-  public static String forAttempt(DatabaseMigration dbm, int attempt) {
+  public static String forAttempt(DatabaseMigration dbm, String followedImage, int attempt) {
     if (attempt < 1) {
       throw new IllegalArgumentException("attempts count from 1, got " + attempt);
     }
-    if (attempt == 1) {
-      return forRun(dbm);
-    }
     long generation = generationOf(dbm);
-    String suffix = "-g" + generation + "-"
-        + hash(uidOf(dbm) + "/" + generation + "/" + rerunTokenOf(dbm)) + "-a" + attempt;
+    String identity = uidOf(dbm) + "/" + generation + "/" + rerunTokenOf(dbm)
+        + (followedImage == null ? "" : "/" + followedImage);
+    String suffix = "-g" + generation + "-" + hash(identity) + (attempt == 1 ? "" : "-a" + attempt);
     return prefix(dbm.getMetadata().getName(), MAX_LENGTH - suffix.length()) + suffix;
   }
 

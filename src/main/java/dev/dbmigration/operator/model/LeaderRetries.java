@@ -34,6 +34,12 @@ public final class LeaderRetries {
    */
   public static List<AttemptStatus> recorded(DatabaseMigration dbm,
       DatabaseMigrationStatus previous) {
+    return recorded(dbm, null, previous);
+  }
+
+  /** As {@link #recorded(DatabaseMigration, DatabaseMigrationStatus)}, for a followed image. */
+  public static List<AttemptStatus> recorded(DatabaseMigration dbm, String followedImage,
+      DatabaseMigrationStatus previous) {
     List<AttemptStatus> recorded = new ArrayList<>();
     if (previous == null || previous.getAttempts() == null) {
       return recorded;
@@ -41,7 +47,7 @@ public final class LeaderRetries {
     for (AttemptStatus attempt : previous.getAttempts()) {
       int number = recorded.size() + 1;
       if (number > maxAttempts(dbm) || attempt == null
-          || !JobNames.forAttempt(dbm, number).equals(attempt.getJob())) {
+          || !JobNames.forAttempt(dbm, followedImage, number).equals(attempt.getJob())) {
         break;
       }
       recorded.add(attempt);

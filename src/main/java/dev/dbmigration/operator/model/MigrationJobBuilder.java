@@ -54,12 +54,19 @@ public final class MigrationJobBuilder {
   private MigrationJobBuilder() {
   }
 
+  /** The Job of a resource that names its image in spec.image. */
   public static Job build(DatabaseMigration dbm, String jobName, String host) {
+    return build(dbm, jobName, host, dbm.getSpec().getImage());
+  }
+
+  /** The Job of a run with the given image (spec.image, or the one resolved from imageFrom). */
+  public static Job build(DatabaseMigration dbm, String jobName, String host, String image) {
     Objects.requireNonNull(jobName, "jobName");
     Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(image, "image");
     return new JobBuilder()
         .withMetadata(jobMetadata(dbm, jobName))
-        .withSpec(jobSpec(dbm, host))
+        .withSpec(jobSpec(dbm, host, image))
         .build();
   }
 
@@ -98,7 +105,7 @@ public final class MigrationJobBuilder {
         .build();
   }
 
-  private static JobSpec jobSpec(DatabaseMigration dbm, String host) {
+  private static JobSpec jobSpec(DatabaseMigration dbm, String host, String image) {
     JobSettings job = jobSettings(dbm.getSpec());
     return new JobSpecBuilder()
         .withBackoffLimit(orDefault(job, JobSettings::getBackoffLimit, DEFAULT_BACKOFF_LIMIT))
@@ -106,20 +113,20 @@ public final class MigrationJobBuilder {
             orDefault(job, JobSettings::getActiveDeadlineSeconds, DEFAULT_ACTIVE_DEADLINE_SECONDS))
         .withTtlSecondsAfterFinished(
             orDefault(job, JobSettings::getTtlSecondsAfterFinished, DEFAULT_TTL_SECONDS_AFTER_FINISHED))
-        .withTemplate(podTemplate(dbm, host))
+        .withTemplate(podTemplate(dbm, host, image))
         .build();
   }
 
-  private static PodTemplateSpec podTemplate(DatabaseMigration dbm, String host) {
+  private static PodTemplateSpec podTemplate(DatabaseMigration dbm, String host, String image) {
     return new PodTemplateSpecBuilder()
         .withNewMetadata()
         .withLabels(Labels.ofRun(dbm))
         .endMetadata()
-        .withSpec(podSpec(dbm.getSpec(), host))
+        .withSpec(podSpec(dbm.getSpec(), host, image))
         .build();
   }
 
-  private static PodSpec podSpec(DatabaseMigrationSpec spec, String host) {
+  private static PodSpec podSpec(DatabaseMigrationSpec spec, String host, String image) {
     JobSettings job = jobSettings(spec);
     return new PodSpecBuilder()
         // A retry is the Job's decision (backoffLimit), never the kubelet's.
@@ -129,7 +136,7 @@ public final class MigrationJobBuilder {
         .withServiceAccountName(job.getServiceAccountName())
         .withImagePullSecrets(imagePullSecrets(job))
         .withSecurityContext(podSecurityContext())
-        .withContainers(container(spec, host))
+        .withContainers(container(spec, host, image))
         .build();
   }
 
@@ -153,10 +160,10 @@ public final class MigrationJobBuilder {
         .toList();
   }
 
-  private static Container container(DatabaseMigrationSpec spec, String host) {
+  private static Container container(DatabaseMigrationSpec spec, String host, String image) {
     return new ContainerBuilder()
         .withName(CONTAINER_NAME)
-        .withImage(spec.getImage())
+        .withImage(image)
         // command, not args: the image's entrypoint usually starts the application, not the tool.
         .withCommand(Engines.forEngine(spec.getEngine()).command(spec))
         .withWorkingDir(spec.getWorkingDir())

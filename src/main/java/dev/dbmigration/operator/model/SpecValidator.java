@@ -9,6 +9,7 @@ import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationSpec;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseSpec;
 import dev.dbmigration.operator.api.v1alpha1.EnvNames;
+import dev.dbmigration.operator.api.v1alpha1.ImageSource;
 import dev.dbmigration.operator.api.v1alpha1.JobSettings;
 import dev.dbmigration.operator.api.v1alpha1.LeaderDiscovery;
 import dev.dbmigration.operator.api.v1alpha1.SecretKeys;
@@ -35,6 +36,10 @@ public final class SpecValidator {
   private static final int MAX_SECRET_KEY = 253;
   private static final int MAX_ROLE_VALUES = 8;
 
+  private static final int MAX_DNS_SUBDOMAIN = 253;
+  private static final int MAX_CONTAINER_NAME = 63;
+  private static final Pattern IMAGE_SOURCE_NAME = Pattern.compile(ImageSource.NAME_PATTERN);
+  private static final Pattern CONTAINER = Pattern.compile(ImageSource.CONTAINER_PATTERN);
   private static final Pattern IMAGE = Pattern.compile(DatabaseMigrationSpec.IMAGE_PATTERN);
   private static final Pattern TARGET = Pattern.compile(DatabaseMigrationSpec.TARGET_PATTERN);
   private static final Pattern FLYWAY_VERSION = Pattern.compile("^[0-9][0-9._]*$");
@@ -65,7 +70,14 @@ public final class SpecValidator {
   }
 
   private void spec(DatabaseMigrationSpec spec) {
-    image(spec.getImage());
+    if (spec.getImageFrom() != null) {
+      if (spec.getImage() != null) {
+        add("spec.image", "set exactly one of image or imageFrom, not both");
+      }
+      imageFrom(spec.getImageFrom());
+    } else {
+      image(spec.getImage());
+    }
     // engine: an enum, so any non-null value is valid, and null means the alembic default.
     workingDir(spec.getWorkingDir());
     actionAndTarget(spec);
@@ -79,6 +91,23 @@ public final class SpecValidator {
     if (required(field, image) && maxLength(field, image, MAX_IMAGE) && !IMAGE.matcher(image).matches()) {
       add(field, "must be an image reference like registry/path:tag or path@sha256:<digest> "
           + "(lowercase path), got " + quote(image));
+    }
+  }
+
+  private void imageFrom(ImageSource source) {
+    if (source.getKind() == null) {
+      add("spec.imageFrom.kind", "must be Deployment or StatefulSet");
+    }
+    String name = source.getName();
+    if (required("spec.imageFrom.name", name)
+        && (name.length() > MAX_DNS_SUBDOMAIN || !IMAGE_SOURCE_NAME.matcher(name).matches())) {
+      add("spec.imageFrom.name", DNS_SUBDOMAIN_RULE + ", got " + quote(name));
+    }
+    String container = source.getContainer();
+    if (required("spec.imageFrom.container", container)
+        && (container.length() > MAX_CONTAINER_NAME || !CONTAINER.matcher(container).matches())) {
+      add("spec.imageFrom.container", "must be a container name (a DNS-1123 label), got "
+          + quote(container));
     }
   }
 

@@ -2,6 +2,7 @@ package dev.dbmigration.operator.model;
 
 import dev.dbmigration.operator.api.v1alpha1.ConditionTypes;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
+import dev.dbmigration.operator.api.v1alpha1.RunRecord;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,8 @@ public final class StatusAssembler {
   }
 
   public static DatabaseMigrationStatus assemble(DatabaseMigrationStatus previous, long generation,
-      MigrationState state, Run run, DatabaseCheck check, String now) {
+      MigrationState state, Run run, DatabaseCheck check, RunRecord finished, String runIdentity,
+      String now) {
     List<Condition> before = previous == null ? null : previous.getConditions();
     List<Condition> conditions = new ArrayList<>(Conditions.of(state, generation, before, now));
     if (check != null) {
@@ -36,6 +38,9 @@ public final class StatusAssembler {
     status.setStartTime(run.startTime());
     status.setCompletionTime(run.completionTime());
     status.setOutput(run.output());
+    status.setImage(run.image());
+    status.setRunIdentity(runIdentity);
+    status.setHistory(RunHistory.append(previous == null ? null : previous.getHistory(), finished));
     status.setRevision(run.revision() != null ? run.revision()
         : previous == null ? null : previous.getRevision());
     return status;

@@ -1,10 +1,12 @@
 package dev.dbmigration.operator.database;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Nested;
@@ -318,7 +320,7 @@ class RedactorTest {
   }
 
   @Test
-  void oneMegabyteIsRedactedInUnderASecond() {
+  void oneMegabyteIsRedactedCompletely() {
     String block = String.join("\n",
         "INFO  [alembic.runtime.migration] Running upgrade 1a2b3c4d5e6f -> 2b3c4d5e6f70",
         "\u001B[33mWARNING\u001B[0m connecting postgresql+psycopg2://app:" + SECRET + "@db/app",
@@ -330,28 +332,30 @@ class RedactorTest {
     }
     text.append("x".repeat(200_000)).append(" password: tail");
     List<String> secrets = List.of(SECRET, "another-secret", "p@ss:w/rd#?% 'x");
-    Redactor.redact(block, secrets);
-
-    long started = System.nanoTime();
-    String redacted = Redactor.redact(text.toString(), secrets);
-    long millis = (System.nanoTime() - started) / 1_000_000;
+    String redacted = assertTimeoutPreemptively(BACKTRACKING_GUARD,
+        () -> Redactor.redact(text.toString(), secrets));
 
     assertThat(redacted).doesNotContain(SECRET).endsWith("password: ***");
-    assertThat(millis).as("milliseconds for %d characters", text.length()).isLessThan(1000);
   }
+
+  /*
+   * Not a performance bound (the benchmark measures speed): a redaction that backtracks
+   * quadratically over a megabyte runs for hours, a linear one for well under a second, so a
+   * guard this wide only catches the former, however loaded the machine is.
+   */
+  private static final Duration BACKTRACKING_GUARD = Duration.ofSeconds(30);
 
   // Inputs shaped to make the patterns backtrack: each must stay linear, not quadratic.
   @ParameterizedTest(name = "1 MB of {0}")
   @ValueSource(strings = {
       "a://b:", "password=", "xpasswor.", "aaaa", "\u001B]", "%4", "\"password\":\"\\"})
-  void adversarialMegabyteIsRedactedInUnderASecond(String unit) {
+  void adversarialMegabyteDoesNotBacktrack(String unit) {
     String text = unit.repeat(1_000_000 / unit.length());
     List<String> secrets = List.of("aaaa!", "%40%40%40", "b:a://");
 
-    long started = System.nanoTime();
-    Redactor.redact(text, secrets);
-    long millis = (System.nanoTime() - started) / 1_000_000;
+    String redacted = assertTimeoutPreemptively(BACKTRACKING_GUARD,
+        () -> Redactor.redact(text, secrets));
 
-    assertThat(millis).isLessThan(1000);
+    assertThat(redacted).isNotNull();
   }
 }

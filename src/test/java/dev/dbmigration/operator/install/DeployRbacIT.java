@@ -12,6 +12,7 @@ import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
 import dev.dbmigration.operator.api.v1alpha1.Phase;
 import dev.dbmigration.operator.testing.Fixtures;
 import dev.dbmigration.operator.testing.KubeApiServerSupport;
+import dev.dbmigration.operator.testing.ServiceAccountClients;
 import dev.dbmigration.operator.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
@@ -21,17 +22,13 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
@@ -361,20 +358,8 @@ class DeployRbacIT {
    * API; the API server and its CA come from the admin kubeconfig, the admin's certificate not.
    */
   static KubernetesClient clientFor(ServiceAccount account) {
-    String token = admin.serviceAccounts().inNamespace(account.getMetadata().getNamespace())
-        .withName(account.getMetadata().getName())
-        .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L)
-            .endSpec().build())
-        .getStatus().getToken();
-    assertThat(token).isNotBlank();
-    Config adminConfig = Config.fromKubeconfig(KubeApiServerSupport.kubeConfigYaml());
-    Config config = new ConfigBuilder(Config.empty())
-        .withMasterUrl(adminConfig.getMasterUrl())
-        .withCaCertData(adminConfig.getCaCertData())
-        .withCaCertFile(adminConfig.getCaCertFile())
-        .withOauthToken(token)
-        .build();
-    return new KubernetesClientBuilder().withConfig(config).build();
+    return ServiceAccountClients.clientFor(admin, account.getMetadata().getNamespace(),
+        account.getMetadata().getName());
   }
 
   static void apply(HasMetadata object) {

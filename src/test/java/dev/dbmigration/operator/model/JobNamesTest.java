@@ -122,4 +122,14 @@ class JobNamesTest {
     }
     return dbm;
   }
+
+  @Test
+  void eachFollowedImageIsItsOwnRunOfTheSameGeneration() {
+    DatabaseMigration dbm = migration("wps-api", "uid-1", 4L, null);
+
+    assertThat(JobNames.forRun(dbm, "app:v1")).startsWith("wps-api-g4-")
+        .isNotEqualTo(JobNames.forRun(dbm, "app:v2"))
+        .isNotEqualTo(JobNames.forRun(dbm))
+        .isEqualTo(JobNames.forRun(dbm, "app:v1"));
+  }
 }

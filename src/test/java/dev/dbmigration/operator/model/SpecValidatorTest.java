@@ -8,6 +8,8 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 import dev.dbmigration.operator.api.v1alpha1.Action;
 import dev.dbmigration.operator.api.v1alpha1.CredentialsSecret;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
+import dev.dbmigration.operator.api.v1alpha1.ImageSource;
+import dev.dbmigration.operator.api.v1alpha1.WorkloadKind;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationSpec;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseSpec;
 import dev.dbmigration.operator.api.v1alpha1.EnvNames;
@@ -78,6 +80,15 @@ class SpecValidatorTest {
   }
 
   @Test
+  void acceptsImageFromInsteadOfImage() {
+    DatabaseMigration dbm = valid();
+    dbm.getSpec().setImage(null);
+    dbm.getSpec().setImageFrom(new ImageSource(WorkloadKind.StatefulSet, "wps-api", "api"));
+
+    assertThat(SpecValidator.validate(dbm)).isEmpty();
+  }
+
+  @Test
   void acceptsAnExplicitHost() {
     DatabaseMigration dbm = valid();
     dbm.getSpec().getDatabase().setLeader(null);
@@ -105,6 +116,24 @@ class SpecValidatorTest {
         bad("blank image", spec(s -> s.setImage("   ")), "spec.image"),
         bad("oversized image", spec(s -> s.setImage("a".repeat(513))), "spec.image"),
         bad("uppercase image with spaces", spec(s -> s.setImage("Registry/My Image:1")), "spec.image"),
+        bad("image and imageFrom", spec(s -> s.setImageFrom(
+            new ImageSource(WorkloadKind.Deployment, "wps-api", "api"))), "spec.image"),
+        bad("imageFrom without a name", spec(s -> {
+          s.setImage(null);
+          s.setImageFrom(new ImageSource(WorkloadKind.Deployment, null, "api"));
+        }), "spec.imageFrom.name"),
+        bad("imageFrom name with $(...)", spec(s -> {
+          s.setImage(null);
+          s.setImageFrom(new ImageSource(WorkloadKind.StatefulSet, "$(reboot)", "api"));
+        }), "spec.imageFrom.name"),
+        bad("imageFrom container with a space", spec(s -> {
+          s.setImage(null);
+          s.setImageFrom(new ImageSource(WorkloadKind.Deployment, "wps-api", "api server"));
+        }), "spec.imageFrom.container"),
+        bad("imageFrom without a kind", spec(s -> {
+          s.setImage(null);
+          s.setImageFrom(new ImageSource(null, "wps-api", "api"));
+        }), "spec.imageFrom.kind"),
         bad("relative workingDir", spec(s -> s.setWorkingDir("app")), "spec.workingDir"),
         bad("workingDir with NUL", spec(s -> s.setWorkingDir("/app\u0000/x")), "spec.workingDir"),
         bad("oversized workingDir", spec(s -> s.setWorkingDir("/" + "a".repeat(1024))), "spec.workingDir"),

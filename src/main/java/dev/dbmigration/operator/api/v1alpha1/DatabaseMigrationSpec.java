@@ -21,6 +21,9 @@ import io.fabric8.generator.annotation.ValidationRule;
     + "&& (!has(self.target) || self.target == 'head' || self.target.matches('^[0-9][0-9._]*$')))",
     message = "engine flyway supports upgrade (to head or a version such as 1.2) and history only",
     reason = "FieldValueInvalid", fieldPath = ".target")
+@ValidationRule(value = "has(self.image) != has(self.imageFrom)",
+    message = "set exactly one of image or imageFrom", reason = "FieldValueInvalid",
+    fieldPath = ".image")
 public class DatabaseMigrationSpec {
 
   /**
@@ -34,12 +37,19 @@ public class DatabaseMigrationSpec {
       "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*"
           + "(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$";
 
-  @Required
   @Size(min = 1, max = 512)
   @Pattern(IMAGE_PATTERN)
   @JsonPropertyDescription("Image that holds the migration tool and the application's migrations, "
-      + "usually the application's own image.")
+      + "usually the application's own image. Exactly one of image and imageFrom.")
   private String image;
+
+  @JsonPropertyDescription("Follow the image of a Deployment's or StatefulSet's container instead "
+      + "of naming one: each distinct image it runs is migrated once.")
+  private ImageSource imageFrom;
+
+  @Default("false")
+  @JsonPropertyDescription("Hold new runs while true; a run already started finishes.")
+  private Boolean suspend = false;
 
   @Default("alembic")
   @JsonPropertyDescription("Migration tool run inside the image.")
@@ -84,6 +94,22 @@ public class DatabaseMigrationSpec {
 
   public void setImage(String image) {
     this.image = image;
+  }
+
+  public ImageSource getImageFrom() {
+    return imageFrom;
+  }
+
+  public void setImageFrom(ImageSource imageFrom) {
+    this.imageFrom = imageFrom;
+  }
+
+  public Boolean getSuspend() {
+    return suspend;
+  }
+
+  public void setSuspend(Boolean suspend) {
+    this.suspend = suspend;
   }
 
   public Engine getEngine() {

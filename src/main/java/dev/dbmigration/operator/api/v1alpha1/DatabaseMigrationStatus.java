@@ -37,6 +37,16 @@ public class DatabaseMigrationStatus {
   @JsonPropertyDescription("When the current run's Job finished.")
   private String completionTime;
 
+  @JsonPropertyDescription("Image the current run uses (resolved from imageFrom when set).")
+  private String image;
+
+  @JsonPropertyDescription("Digest of what the current run answers (spec without suspend, rerun "
+      + "token, image): pausing and resuming alone starts no new run.")
+  private String runIdentity;
+
+  @JsonPropertyDescription("The last finished runs, oldest first.")
+  private List<RunRecord> history = new ArrayList<>();
+
   @JsonPropertyDescription("Human-readable detail of the phase; never holds a secret.")
   private String message;
 
@@ -118,6 +128,30 @@ public class DatabaseMigrationStatus {
 
   public void setCompletionTime(String completionTime) {
     this.completionTime = completionTime;
+  }
+
+  public String getImage() {
+    return image;
+  }
+
+  public void setImage(String image) {
+    this.image = image;
+  }
+
+  public String getRunIdentity() {
+    return runIdentity;
+  }
+
+  public void setRunIdentity(String runIdentity) {
+    this.runIdentity = runIdentity;
+  }
+
+  public List<RunRecord> getHistory() {
+    return history;
+  }
+
+  public void setHistory(List<RunRecord> history) {
+    this.history = history;
   }
 
   public String getOutput() {

@@ -19,6 +19,8 @@ public final class Reasons {
   public static final String WAITING_FOR_OTHER_MIGRATION = "WaitingForOtherMigration";
   public static final String SECRET_NOT_FOUND = "SecretNotFound";
   public static final String SECRET_KEY_MISSING = "SecretKeyMissing";
+  public static final String SUSPENDED = "Suspended";
+  public static final String IMAGE_SOURCE_NOT_FOUND = "ImageSourceNotFound";
   public static final String INVALID_SPEC = "InvalidSpec";
   public static final String RECONCILE_ERROR = "ReconcileError";
 

@@ -1,0 +1,12 @@
+{{- define "preview.name" -}}{{ .Values.app }}{{- end -}}
+{{- define "preview.cluster" -}}
+{{- default (printf "patroni-%s-pr-%v" .Values.app .Values.pr) .Values.migration.clusterName -}}
+{{- end -}}
+{{- define "preview.secret" -}}
+{{- default (printf "%s-creds" (include "preview.cluster" .)) .Values.migration.credentialsSecret -}}
+{{- end -}}
+{{- define "preview.labels" -}}
+app.kubernetes.io/name: {{ .Values.app }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+preview.dbmigration.dev/pr: {{ .Values.pr | quote }}
+{{- end -}}
