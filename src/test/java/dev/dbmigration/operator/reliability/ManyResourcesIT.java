@@ -1,0 +1,131 @@
+package dev.dbmigration.operator.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.dbmigration.operator.HealthServer;
+import dev.dbmigration.operator.MigrationOperator;
+import dev.dbmigration.operator.OperatorSettings;
+import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
+import dev.dbmigration.operator.api.v1alpha1.Phase;
+import dev.dbmigration.operator.api.v1alpha1.SecretKeys;
+import dev.dbmigration.operator.testing.Fixtures;
+import dev.dbmigration.operator.testing.KubeApiServerSupport;
+import dev.dbmigration.operator.testing.TestCluster;
+import dev.dbmigration.operator.testing.TestPostgres;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * 220 resources created at once, 20 of them invalid. Each valid one reaches its own database
+ * address (a port of its own, forwarded to the real PostgreSQL), so the per-database lock does
+ * not serialize them; the test plays the Job controller and completes each Job it sees. All
+ * valid ones succeed, all invalid ones are Invalid without a Job, and the health endpoints of the
+ * operator still answer.
+ */
+class ManyResourcesIT {
+
+  static final int VALID = 200;
+  static final int INVALID = 20;
+  static final Duration TIMEOUT = Duration.ofMinutes(3);
+
+  @Test
+  void manyResourcesAtOnceAllReachTheirEndStateAndTheOperatorStaysHealthy() throws Exception {
+    TestPostgres postgres = TestPostgres.get();
+    TestPostgres.Credentials db = postgres.createDatabase("many");
+    List<TcpProxy> addresses = new ArrayList<>();
+    ExecutorService jobController = Executors.newFixedThreadPool(2);
+    try (KubernetesClient admin = KubeApiServerSupport.newClient()) {
+      KubeApiServerSupport.applyCrd(admin);
+      TestCluster cluster = new TestCluster(admin);
+      String ns = cluster.newNamespace("many");
+      cluster.createSecret(ns, "app-creds", Map.of("app-db-name", db.database(),
+          "app-db-username", db.username(), "app-db-password", db.password()));
+      cluster.createReadyPod(ns, "patroni-app-0",
+          Map.of("cluster-name", "patroni-app", "role", "master"), postgres.host());
+      for (int i = 0; i < VALID; i++) {
+        addresses.add(new TcpProxy(postgres.host(), postgres.port()));
+      }
+      MigrationOperator operator = new MigrationOperator(admin, new OperatorSettings(Set.of(), 0));
+      try (Watch jobs = admin.batch().v1().jobs().inNamespace(ns).watch(
+               SameDatabaseIT.<Job>watcher((action, job) -> {
+                 if (action == Watcher.Action.ADDED) {
+                   jobController.submit(() -> cluster.completeJob(ns, job.getMetadata().getName()));
+                 }
+               }));
+           HealthServer health = new HealthServer(0, operator::isReady)) {
+        operator.start();
+        await("operator ready").atMost(Duration.ofSeconds(60)).until(operator::isReady);
+        long started = System.nanoTime();
+        for (int i = 0; i < VALID + INVALID; i++) {
+          DatabaseMigration dbm = Fixtures.migration(ns, "m" + i);
+          dbm.getSpec().getDatabase().getCredentialsSecret().setName("app-creds");
+          dbm.getSpec().getDatabase().getLeader().setSelector(Map.of("cluster-name", "patroni-app"));
+          if (i < VALID) {
+            dbm.getSpec().getDatabase().setPort(addresses.get(i).port());
+          } else {
+            // Passes the CRD's pattern, but no Secret can hold the key ".".
+            SecretKeys keys = new SecretKeys();
+            keys.setDatabase(".");
+            dbm.getSpec().getDatabase().getCredentialsSecret().setKeys(keys);
+          }
+          cluster.apply(dbm);
+        }
+
+        Map<Phase, Long> phases = await("every resource at its end state").atMost(TIMEOUT)
+            .pollInterval(Duration.ofSeconds(2))
+            .until(() -> countPhases(admin, ns),
+                p -> p.getOrDefault(Phase.Succeeded, 0L) + p.getOrDefault(Phase.Invalid, 0L)
+                    == VALID + INVALID);
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+        int jobCount = cluster.jobs(ns).size();
+        String observed = phases.getOrDefault(Phase.Succeeded, 0L) + " Succeeded, "
+            + phases.getOrDefault(Phase.Invalid, 0L) + " Invalid, " + jobCount + " Jobs; healthz "
+            + get(health, "/healthz") + ", readyz " + get(health, "/readyz");
+        String expected = VALID + " Succeeded, " + INVALID + " Invalid, " + VALID
+            + " Jobs; healthz 200, readyz 200";
+        ScenarioTable.record(VALID + INVALID + " resources at once (" + INVALID + " invalid), "
+            + seconds + " s", expected, observed);
+        assertThat(observed).isEqualTo(expected);
+      } finally {
+        operator.close();
+      }
+    } finally {
+      jobController.shutdownNow();
+      for (TcpProxy proxy : addresses) {
+        proxy.close();
+      }
+    }
+  }
+
+  static Map<Phase, Long> countPhases(KubernetesClient client, String ns) {
+    return client.resources(DatabaseMigration.class).inNamespace(ns).list().getItems().stream()
+        .filter(d -> d.getStatus() != null && d.getStatus().getPhase() != null)
+        .collect(Collectors.groupingBy(d -> d.getStatus().getPhase(),
+            () -> new EnumMap<>(Phase.class), Collectors.counting()));
+  }
+
+  static int get(HealthServer health, String path) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    return http.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + health.port() + path)).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+}
