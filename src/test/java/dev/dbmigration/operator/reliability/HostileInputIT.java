@@ -641,6 +641,32 @@ class HostileInputIT {
     softly.assertAll();
   }
 
+  /**
+   * The hostile cases ran with the seed's password in their Secrets: none of what the operator
+   * wrote about them may hold it, raw or base64.
+   */
+  @Test
+  @Order(7)
+  void thePasswordOfTheHostileCasesAppearsNowhere() {
+    String password = TestCluster.PASSWORD;
+    String base64 = java.util.Base64.getEncoder().encodeToString(
+        password.getBytes(java.nio.charset.StandardCharsets.UTF_8)).replaceAll("=+$", "");
+    List<String> texts = new ArrayList<>(log.lines());
+    for (String ns : hostileNamespaces) {
+      client.genericKubernetesResources(DBM).inNamespace(ns).list().getItems()
+          .forEach(d -> texts.add(Serialization.asJson(d)));
+      client.v1().events().inNamespace(ns).list().getItems()
+          .forEach(e -> texts.add(Serialization.asJson(e)));
+      cluster.jobs(ns).forEach(j -> texts.add(Serialization.asJson(j)));
+      client.pods().inNamespace(ns).list().getItems().forEach(p -> texts.add(
+          Serialization.asJson(p.getMetadata()) + Serialization.asJson(p.getSpec())));
+    }
+    long hits = texts.stream().filter(t -> t.contains(password) || t.contains(base64)).count();
+    ScenarioTable.record("hostile input scan: the Secrets' password in " + texts.size()
+        + " log lines, statuses, Events, Jobs and Pods", "0 hits", hits + " hits");
+    assertThat(hits).isZero();
+  }
+
   static String caseOf(String namespace) {
     return results.stream().filter(r -> r.namespace().equals(namespace)).map(Result::name)
         .findFirst().orElse(namespace.startsWith("control") ? "control" : "?");
