@@ -59,7 +59,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -179,9 +178,8 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
       String now) {
     List<Violation> violations = SpecValidator.validate(dbm);
     if (!violations.isEmpty()) {
-      String message = violations.stream().map(Violation::toString)
-          .collect(Collectors.joining("; "));
-      return Decision.of(new MigrationState(Phase.Invalid, Reasons.INVALID_SPEC, message),
+      return Decision.of(new MigrationState(Phase.Invalid, Reasons.INVALID_SPEC,
+          SpecValidator.describe(violations)),
           Run.none(rerun));
     }
     String namespace = dbm.getMetadata().getNamespace();

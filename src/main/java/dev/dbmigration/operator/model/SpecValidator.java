@@ -14,12 +14,17 @@ import dev.dbmigration.operator.api.v1alpha1.JobSettings;
 import dev.dbmigration.operator.api.v1alpha1.LeaderDiscovery;
 import dev.dbmigration.operator.api.v1alpha1.SecretKeys;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The reconciler's own check of a {@link DatabaseMigration}. The CRD schema rejects most of this
@@ -35,6 +40,17 @@ public final class SpecValidator {
   private static final int MAX_ENV_NAME = 128;
   private static final int MAX_SECRET_KEY = 253;
   private static final int MAX_ROLE_VALUES = 8;
+  /**
+   * Most violations one message lists: each is short, but a selector of thousands of bad keys
+   * would otherwise make a status larger than the API server accepts, and no status at all.
+   */
+  static final int MAX_REPORTED = 10;
+  /**
+   * Characters a shell gives a meaning to. The Job passes workingDir to the container runtime
+   * as is, but images commonly wrap the tool in an entrypoint script that does cd "$DIR", and a
+   * directory name holding any of these is a typo at best.
+   */
+  private static final String SHELL_SYNTAX = "$`;|&<>()\\'\"";
 
   private static final int MAX_DNS_SUBDOMAIN = 253;
   private static final int MAX_CONTAINER_NAME = 63;
@@ -46,6 +62,10 @@ public final class SpecValidator {
   private static final Pattern HOST = Pattern.compile("^[A-Za-z0-9]([A-Za-z0-9.:-]*[A-Za-z0-9])?$");
   private static final Pattern SECRET_KEY = Pattern.compile("^[-._a-zA-Z0-9]+$");
   private static final Pattern ENV_NAME = Pattern.compile(EnvNames.NAME_PATTERN);
+  /** Kubernetes' quantity grammar: a decimal number and a binary, decimal or exponent suffix. */
+  private static final Pattern QUANTITY = Pattern.compile(
+      "^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?[0-9]+)?$");
+  private static final int MAX_QUANTITY = 64;
 
   private static final String DNS_SUBDOMAIN_RULE =
       "must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253 characters)";
@@ -55,6 +75,17 @@ public final class SpecValidator {
   private final List<Violation> violations = new ArrayList<>();
 
   private SpecValidator() {
+  }
+
+  /**
+   * The violations as one message for a status and an Event: at most {@value #MAX_REPORTED},
+   * then how many more there are.
+   */
+  public static String describe(List<Violation> violations) {
+    String shown = violations.stream().limit(MAX_REPORTED).map(Violation::toString)
+        .collect(Collectors.joining("; "));
+    int more = violations.size() - MAX_REPORTED;
+    return more > 0 ? shown + "; and " + more + " more" : shown;
   }
 
   /** Every rule the resource breaks; empty when it is fit to run. */
@@ -121,7 +152,11 @@ public final class SpecValidator {
       add(field, "must be an absolute path (start with /), got " + quote(dir));
     }
     if (dir.chars().anyMatch(SpecValidator::isControl)) {
-      add(field, "must not contain control characters, got " + quote(dir));
+      add(field, "must not contain control or invisible formatting characters (such as a bidi "
+          + "override), got " + quote(dir));
+    }
+    if (dir.chars().anyMatch(c -> SHELL_SYNTAX.indexOf(c) >= 0)) {
+      add(field, "must not contain shell syntax ($ ` ; | & < > ( ) \\ ' \"), got " + quote(dir));
     }
   }
 
@@ -289,6 +324,9 @@ public final class SpecValidator {
     if (job.getTtlSecondsAfterFinished() != null) {
       range(field + ".ttlSecondsAfterFinished", job.getTtlSecondsAfterFinished(), 0, 2_592_000);
     }
+    if (job.getResources() != null) {
+      resources(field + ".resources", job.getResources());
+    }
     String account = job.getServiceAccountName();
     if (account != null && !KubernetesNames.isDnsSubdomain(account)) {
       add(field + ".serviceAccountName", DNS_SUBDOMAIN_RULE + ", got " + quote(account));
@@ -305,6 +343,73 @@ public final class SpecValidator {
         add(entryField, DNS_SUBDOMAIN_RULE + ", got " + quote(name));
       }
     }
+  }
+
+  /**
+   * What the API server checks when the Job is created: a refused Job would leave the resource
+   * retrying without a word in its status.
+   */
+  private void resources(String field, ResourceRequirements resources) {
+    Map<String, BigDecimal> limits = quantities(field + ".limits", resources.getLimits());
+    Map<String, BigDecimal> requests = quantities(field + ".requests", resources.getRequests());
+    requests.forEach((name, request) -> {
+      BigDecimal limit = limits.get(name);
+      if (limit != null && request.compareTo(limit) > 0) {
+        add(field + ".requests." + name, "must not exceed the limit of " + name);
+      }
+    });
+    if (resources.getClaims() != null && !resources.getClaims().isEmpty()) {
+      add(field + ".claims", "are not supported: the Job's pod declares no resource claims");
+    }
+  }
+
+  /** The valid quantities by resource name; a violation for each broken entry. */
+  private Map<String, BigDecimal> quantities(String field, Map<String, Quantity> entries) {
+    Map<String, BigDecimal> valid = new LinkedHashMap<>();
+    if (entries == null) {
+      return valid;
+    }
+    List<String> names = new ArrayList<>(entries.keySet());
+    names.sort(Comparator.nullsFirst(Comparator.naturalOrder()));
+    for (String name : names) {
+      if (!isResourceName(name)) {
+        add(field, "key " + quote(name) + " is not a resource name (cpu, memory, "
+            + "ephemeral-storage, hugepages-<size> or a domain-qualified name)");
+        continue;
+      }
+      Quantity quantity = entries.get(name);
+      String text = quantity == null ? "" : Objects.toString(quantity.getAmount(), "")
+          + Objects.toString(quantity.getFormat(), "");
+      BigDecimal amount = text.length() <= MAX_QUANTITY && QUANTITY.matcher(text).matches()
+          ? amountOf(text) : null;
+      if (amount == null) {
+        add(field + "." + name, "must be a quantity such as 500m, 1, 128Mi or 1Gi, got " + quote(text));
+      } else if (amount.signum() < 0) {
+        add(field + "." + name, "must not be negative, got " + quote(text));
+      } else {
+        valid.put(name, amount);
+      }
+    }
+    return valid;
+  }
+
+  private static BigDecimal amountOf(String text) {
+    try {
+      return Quantity.getAmountInBytes(Quantity.parse(text));
+    } catch (ArithmeticException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static boolean isResourceName(String name) {
+    if (name == null) {
+      return false;
+    }
+    if (name.indexOf('/') >= 0) {
+      return KubernetesNames.isLabelKey(name);
+    }
+    return name.equals("cpu") || name.equals("memory") || name.equals("ephemeral-storage")
+        || (name.startsWith("hugepages-") && KubernetesNames.isLabelKey(name));
   }
 
   /** False (and a violation) when the value is missing or blank. */
@@ -333,7 +438,8 @@ public final class SpecValidator {
   }
 
   private static boolean isControl(int c) {
-    return c <= 0x1f || c == 0x7f;
+    return Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
+        || c == 0x2028 || c == 0x2029;
   }
 
   private void add(String field, String message) {

@@ -10,6 +10,7 @@ import dev.dbmigration.operator.OperatorSettings;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
 import dev.dbmigration.operator.api.v1alpha1.Phase;
+import dev.dbmigration.operator.testing.CapturedLog;
 import dev.dbmigration.operator.testing.Fixtures;
 import dev.dbmigration.operator.testing.KubeApiServerSupport;
 import dev.dbmigration.operator.testing.ServiceAccountClients;
@@ -128,13 +129,13 @@ class DeployRbacIT {
     apply(role);
     apply(binding);
 
-    try (CapturedLog log = CapturedLog.open();
+    try (CapturedLog log = CapturedLog.start();
          OperatorAs operator = OperatorAs.start(account, Set.of())) {
       operator.assertNotAdmin();
       String ns = environment("rbac-no-" + verb);
 
       await("the operator's log names the refusal").atMost(TIMEOUT)
-          .until(() -> log.lines().stream().anyMatch(l -> l.contains(refusal) && l.contains(ns)));
+          .until(() -> log.warnings().stream().anyMatch(l -> l.contains(refusal) && l.contains(ns)));
       await("no Job in " + ns).during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
           .until(() -> cluster.jobs(ns).isEmpty());
       DatabaseMigrationStatus status = status(ns);

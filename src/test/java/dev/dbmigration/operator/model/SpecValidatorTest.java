@@ -18,6 +18,7 @@ import dev.dbmigration.operator.api.v1alpha1.LeaderDiscovery;
 import dev.dbmigration.operator.api.v1alpha1.SecretKeys;
 import dev.dbmigration.operator.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -214,7 +215,54 @@ class SpecValidatorTest {
             "spec.job.imagePullSecrets[0].name"),
         bad("invalid imagePullSecret name", job(j -> j.setImagePullSecrets(
             List.of(new LocalObjectReference("ok"), new LocalObjectReference("Not OK")))),
-            "spec.job.imagePullSecrets[1].name"));
+            "spec.job.imagePullSecrets[1].name"),
+        bad("workingDir with a bidi override", spec(s -> s.setWorkingDir("/app/\u202ebootstrap")),
+            "spec.workingDir"),
+        bad("workingDir with a C1 control", spec(s -> s.setWorkingDir("/app/\u009b31m")),
+            "spec.workingDir"),
+        bad("workingDir with $(id)", spec(s -> s.setWorkingDir("/app$(id)")), "spec.workingDir"),
+        bad("workingDir with ;id", spec(s -> s.setWorkingDir("/app;id")), "spec.workingDir"),
+        bad("workingDir with a backtick", spec(s -> s.setWorkingDir("/app`id`")), "spec.workingDir"),
+        bad("cpu limit lots", resources("{\"limits\":{\"cpu\":\"lots\"}}"),
+            "spec.job.resources.limits.cpu"),
+        bad("empty cpu limit", resources("{\"limits\":{\"cpu\":\"\"}}"),
+            "spec.job.resources.limits.cpu"),
+        bad("negative memory limit", resources("{\"limits\":{\"memory\":\"-1Gi\"}}"),
+            "spec.job.resources.limits.memory"),
+        bad("request above limit", resources(
+            "{\"requests\":{\"memory\":\"2Gi\"},\"limits\":{\"memory\":\"1Gi\"}}"),
+            "spec.job.resources.requests.memory"),
+        bad("unknown resource name", resources("{\"limits\":{\"lots of cpu\":\"1\"}}"),
+            "spec.job.resources.limits"),
+        bad("resource claims", resources("{\"claims\":[{\"name\":\"gpu\"}]}"),
+            "spec.job.resources.claims"));
+  }
+
+  @Test
+  void acceptsTheQuantitiesKubernetesAccepts() {
+    DatabaseMigration dbm = valid();
+    resources("{\"requests\":{\"cpu\":\"100m\",\"memory\":\"128Mi\",\"ephemeral-storage\":\"1e9\"},"
+        + "\"limits\":{\"cpu\":2,\"memory\":\"0.5Gi\",\"example.com/widget\":\"1\"}}").accept(dbm);
+
+    assertThat(SpecValidator.validate(dbm)).isEmpty();
+  }
+
+  @Test
+  void aFloodOfViolationsMakesABoundedMessage() {
+    DatabaseMigration dbm = valid();
+    Map<String, String> selector = new HashMap<>();
+    for (int i = 0; i < 10_000; i++) {
+      selector.put("bad key " + i, "x");
+    }
+    dbm.getSpec().getDatabase().getLeader().setSelector(selector);
+
+    List<Violation> violations = SpecValidator.validate(dbm);
+    String message = SpecValidator.describe(violations);
+
+    assertThat(violations).hasSize(10_000);
+    assertThat(message).startsWith("spec.database.leader.selector: key \"bad key 0\"")
+        .endsWith("; and 9990 more").hasSizeLessThan(2_000);
+    assertThat(SpecValidator.describe(violations.subList(0, 2))).doesNotContain("more");
   }
 
   @Test
@@ -402,6 +450,12 @@ class SpecValidatorTest {
 
   private static Consumer<DatabaseMigration> leader(Consumer<LeaderDiscovery> mutation) {
     return dbm -> mutation.accept(dbm.getSpec().getDatabase().getLeader());
+  }
+
+  /** Resources as the informer reads them from the API server's JSON. */
+  private static Consumer<DatabaseMigration> resources(String json) {
+    return dbm -> dbm.getSpec().setJob(Serialization.unmarshal(
+        "{\"resources\":" + json + "}", JobSettings.class));
   }
 
   private static Consumer<DatabaseMigration> env(Consumer<EnvNames> mutation) {

@@ -125,7 +125,12 @@ public final class TestPostgres {
   }
 
   public Connection connectAsAdmin() throws SQLException {
-    return DriverManager.getConnection(jdbcUrl(adminDatabase), adminUser, adminPassword);
+    return connectAsAdmin(adminDatabase);
+  }
+
+  /** The administrator in another database: reads that do not depend on a role's password. */
+  public Connection connectAsAdmin(String database) throws SQLException {
+    return DriverManager.getConnection(jdbcUrl(database), adminUser, adminPassword);
   }
 
   public Connection connect(Credentials credentials) throws SQLException {
@@ -135,14 +140,32 @@ public final class TestPostgres {
 
   /** A fresh database owned by a fresh role, so tests never see each other's schema. */
   public Credentials createDatabase(String prefix) throws SQLException {
+    return createDatabase(prefix, "pw-" + UUID.randomUUID());
+  }
+
+  /** The same with a password of the test's choosing (no single quotes). */
+  public Credentials createDatabase(String prefix, String password) throws SQLException {
+    if (password.indexOf('\'') >= 0) {
+      throw new IllegalArgumentException("a password with a single quote is not supported here");
+    }
     String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     String name = (prefix + "_" + suffix).toLowerCase(java.util.Locale.ROOT);
-    String password = "pw-" + UUID.randomUUID();
     try (Connection c = connectAsAdmin(); Statement s = c.createStatement()) {
       s.execute("CREATE ROLE " + name + " LOGIN PASSWORD '" + password + "'");
       s.execute("CREATE DATABASE " + name + " OWNER " + name);
     }
     return new Credentials(name, name, password);
+  }
+
+  /** Gives the role of {@code credentials} a new password, as a rotation would. */
+  public Credentials changePassword(Credentials credentials, String password) throws SQLException {
+    if (password.indexOf('\'') >= 0) {
+      throw new IllegalArgumentException("a password with a single quote is not supported here");
+    }
+    try (Connection c = connectAsAdmin(); Statement s = c.createStatement()) {
+      s.execute("ALTER ROLE " + credentials.username() + " PASSWORD '" + password + "'");
+    }
+    return new Credentials(credentials.database(), credentials.username(), password);
   }
 
   /** Login of one test database. */

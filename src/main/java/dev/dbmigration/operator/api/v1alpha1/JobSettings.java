@@ -2,6 +2,7 @@ package dev.dbmigration.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -47,6 +48,7 @@ public class JobSettings {
   private String serviceAccountName;
 
   @JsonPropertyDescription("CPU and memory of the migration container.")
+  @JsonDeserialize(using = ResourcesDeserializer.class)
   private ResourceRequirements resources;
 
   @JsonPropertyDescription("Pull secrets for the image.")
