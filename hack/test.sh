@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs and starts what the real tiers need, then runs every tier.
-#   hack/test.sh                 # unit, mock-server and real-API-server/PostgreSQL tiers
+#   hack/test.sh                 # unit, mock-server and real-API-server/PostgreSQL tiers, and
+#                                # the container image (built and run)
 #   hack/test.sh -Dit.test=X     # extra Maven arguments pass through
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +20,9 @@ fi
 # The reliability suite appends its scenario rows here as they end; start each run afresh.
 rm -f target/reliability-summary.md
 status=0
-./mvnw -B -ntp verify -Dkube.api.test.dir="$kube_api_test_dir" "$@" || status=$?
+# -Pimage: the container image tarball (target/jib-image.tar) is built in package, so that
+# ContainerImageIT checks and runs the image this very build made.
+./mvnw -B -ntp verify -Pimage -Dkube.api.test.dir="$kube_api_test_dir" "$@" || status=$?
 if [ -f target/reliability-summary.md ]; then
   echo "reliability scenarios (target/reliability-summary.md):"
   cat target/reliability-summary.md
