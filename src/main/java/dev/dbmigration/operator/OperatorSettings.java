@@ -1,45 +1,114 @@
 package dev.dbmigration.operator;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * Settings of the operator process, from flags or the environment (flags win):
- * {@code --namespaces=a,b} / {@code WATCH_NAMESPACES} (empty: all namespaces) and
- * {@code --health-port=N} / {@code HEALTH_PORT} (default 8081, 0 picks a free port).
+ * <ul>
+ * <li>{@code --namespaces=a,b} / {@code WATCH_NAMESPACES} (empty: all namespaces);
+ * <li>{@code --health-port=N} / {@code HEALTH_PORT} (default 8081) for /healthz and /readyz;
+ * <li>{@code --metrics-port=N} / {@code METRICS_PORT} (default 8080) for /metrics;
+ * <li>{@code --leader-election} / {@code LEADER_ELECTION=true} with {@code LEADER_ELECTION_LEASE}
+ *     (default database-migration-operator), the Lease's namespace from
+ *     {@code LEADER_ELECTION_NAMESPACE} or {@code POD_NAMESPACE} (else the client's), the
+ *     identity from {@code POD_NAME} or {@code HOSTNAME};
+ * <li>{@code LOG_FORMAT} ({@code text} or {@code json}), which log4j2.xml reads; checked here so
+ *     that a typo stops the process instead of quietly logging text.
+ * </ul>
+ * A port of 0 picks a free one. {@code leaderElection} is null when it is off.
  */
-public record OperatorSettings(Set<String> namespaces, int healthPort) {
+public record OperatorSettings(Set<String> namespaces, int healthPort, int metricsPort,
+    LeaderElectionSettings leaderElection) {
+
+  public static final int DEFAULT_METRICS_PORT = 8080;
+
+  /** Without leader election, metrics on the default port (for in-process use). */
+  public OperatorSettings(Set<String> namespaces, int healthPort) {
+    this(namespaces, healthPort, DEFAULT_METRICS_PORT, null);
+  }
 
   public static OperatorSettings parse(String[] args, Map<String, String> env) {
     String namespaces = env.getOrDefault("WATCH_NAMESPACES", "");
     String healthPort = env.getOrDefault("HEALTH_PORT", "8081");
+    String metricsPort = env.getOrDefault("METRICS_PORT", String.valueOf(DEFAULT_METRICS_PORT));
+    String leaderElection = env.getOrDefault("LEADER_ELECTION", "false");
     for (String arg : args) {
       if (arg.startsWith("--namespaces=")) {
         namespaces = arg.substring("--namespaces=".length());
       } else if (arg.startsWith("--health-port=")) {
         healthPort = arg.substring("--health-port=".length());
+      } else if (arg.startsWith("--metrics-port=")) {
+        metricsPort = arg.substring("--metrics-port=".length());
+      } else if (arg.equals("--leader-election")) {
+        leaderElection = "true";
       } else {
-        throw new IllegalArgumentException("unknown argument: " + arg
-            + " (expected --namespaces=a,b or --health-port=N)");
+        throw new IllegalArgumentException("unknown argument: " + arg + " (expected"
+            + " --namespaces=a,b, --health-port=N, --metrics-port=N or --leader-election)");
       }
     }
     Set<String> watched = Arrays.stream(namespaces.split(","))
         .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
-    int port;
-    try {
-      port = Integer.parseInt(healthPort.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("health port is not a number: " + healthPort);
+    int health = port("health", healthPort);
+    int metrics = port("metrics", metricsPort);
+    if (health == metrics && health != 0) {
+      throw new IllegalArgumentException("health and metrics ports are both " + health);
     }
-    if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("health port out of range: " + port);
-    }
-    return new OperatorSettings(watched, port);
+    checkLogFormat(env.getOrDefault("LOG_FORMAT", "text"));
+    LeaderElectionSettings election = flag("LEADER_ELECTION", leaderElection)
+        ? LeaderElectionSettings.of(
+            env.getOrDefault("LEADER_ELECTION_LEASE", LeaderElectionSettings.DEFAULT_LEASE),
+            firstSet(env, "LEADER_ELECTION_NAMESPACE", "POD_NAMESPACE"),
+            firstSet(env, "POD_NAME", "HOSTNAME"))
+        : null;
+    return new OperatorSettings(watched, health, metrics, election);
   }
 
   public boolean watchesAllNamespaces() {
     return namespaces.isEmpty();
+  }
+
+  public OperatorSettings withLeaderElection(LeaderElectionSettings election) {
+    return new OperatorSettings(namespaces, healthPort, metricsPort, election);
+  }
+
+  private static int port(String what, String value) {
+    int port;
+    try {
+      port = Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(what + " port is not a number: " + value);
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException(what + " port out of range: " + port);
+    }
+    return port;
+  }
+
+  private static boolean flag(String name, String value) {
+    return switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false", "" -> false;
+      default -> throw new IllegalArgumentException(name + " must be true or false: " + value);
+    };
+  }
+
+  private static void checkLogFormat(String value) {
+    if (!value.isEmpty() && !value.equals("text") && !value.equals("json")) {
+      throw new IllegalArgumentException("LOG_FORMAT must be text or json: " + value);
+    }
+  }
+
+  private static String firstSet(Map<String, String> env, String... names) {
+    for (String name : names) {
+      String value = env.get(name);
+      if (value != null && !value.isBlank()) {
+        return value.trim();
+      }
+    }
+    return null;
   }
 }

@@ -76,6 +76,7 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
 
   private final Clock clock;
   private final DatabaseAccess database;
+  private final MigrationMetrics metrics;
   private KubernetesClient client;
   private MigrationEvents events;
   private JobOutputs outputs;
@@ -89,8 +90,18 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
   }
 
   public DatabaseMigrationReconciler(Clock clock, RevisionReader revisionReader) {
+    this(clock, revisionReader, MigrationMetrics.none());
+  }
+
+  public DatabaseMigrationReconciler(MigrationMetrics metrics) {
+    this(Clock.systemUTC(), new RevisionReader(), metrics);
+  }
+
+  public DatabaseMigrationReconciler(Clock clock, RevisionReader revisionReader,
+      MigrationMetrics metrics) {
     this.clock = clock;
     this.database = new DatabaseAccess(revisionReader);
+    this.metrics = metrics;
   }
 
   @Override
@@ -124,7 +135,7 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     if (sameJson(previous, status)) {
       control = UpdateControl.noUpdate();
     } else {
-      announce(dbm, previous, decision.state());
+      announce(dbm, previous, decision.state(), status);
       DatabaseMigration patch = new DatabaseMigration();
       patch.setMetadata(dbm.getMetadata());
       patch.setStatus(status);
@@ -325,13 +336,14 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
 
   /** Events mark transitions only, so a resource that waits for hours does not flood the log. */
   private void announce(DatabaseMigration dbm, DatabaseMigrationStatus previous,
-      MigrationState state) {
+      MigrationState state, DatabaseMigrationStatus status) {
     boolean changed = previous == null || previous.getPhase() != state.phase()
         || !Objects.equals(readyReason(previous), state.reason());
     if (!changed) {
       return;
     }
     LOG.info("phase {} ({}): {}", state.phase(), state.reason(), state.message());
+    metrics.transition(dbm, state, status);
     switch (state.phase()) {
       case Failed, Invalid -> events.warning(dbm, state.reason(), state.message());
       default -> events.normal(dbm, state.reason(), state.message());

@@ -11,18 +11,30 @@ import org.awaitility.Awaitility;
 public final class OperatorHarness implements AutoCloseable {
 
   private final KubernetesClient client;
+  private final OperatorSettings settings;
   private MigrationOperator operator;
 
   public OperatorHarness(KubernetesClient client) {
+    this(client, new OperatorSettings(Set.of(), 0));
+  }
+
+  /** With these settings (namespaces, leader election); the ports are the caller's to serve. */
+  public OperatorHarness(KubernetesClient client, OperatorSettings settings) {
     this.client = client;
+    this.settings = settings;
   }
 
   public OperatorHarness start() {
-    operator = new MigrationOperator(client, new OperatorSettings(Set.of(), 0));
+    operator = new MigrationOperator(client, settings);
     operator.start();
     Awaitility.await("operator informers synced").atMost(Duration.ofSeconds(60))
         .until(operator::isReady);
     return this;
+  }
+
+  /** The running operator (its metrics, whether it leads). */
+  public MigrationOperator operator() {
+    return operator;
   }
 
   public void stop() {
