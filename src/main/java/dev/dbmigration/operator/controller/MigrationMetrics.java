@@ -45,6 +45,11 @@ public class MigrationMetrics {
   /** Runs this instance saw start and not yet finish, by resource uid. */
   private final Map<String, Tags> running = new ConcurrentHashMap<>();
   private final Set<Tags> inFlightGauges = ConcurrentHashMap.newKeySet();
+  /**
+   * The last finished run counted per resource uid (its Job and phase): a pass that reads a
+   * stale status may announce the same end twice, which must not count twice.
+   */
+  private final Map<String, String> counted = new ConcurrentHashMap<>();
 
   public MigrationMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -73,6 +78,12 @@ public class MigrationMetrics {
       return;
     }
     running.remove(key);
+    if (state.phase() == Phase.Succeeded || state.phase() == Phase.Failed) {
+      String run = (status == null ? null : status.getJobName()) + "/" + state.phase();
+      if (run.equals(counted.put(key, run))) {
+        return;
+      }
+    }
     switch (state.phase()) {
       case Succeeded -> finished(SUCCEEDED, "succeeded", tags, status);
       case Failed -> finished(FAILED, "failed", tags, status);
