@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.dbmigration.operator.LeaderElectionSettings;
+import dev.dbmigration.operator.MigrationOperator;
 import dev.dbmigration.operator.OperatorSettings;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.Phase;
@@ -21,10 +22,13 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -95,6 +99,42 @@ class LeaderElectionIT {
     cluster.completeJob(second, next.getMetadata().getName());
     awaitPhase(second, Phase.Succeeded);
     assertThat(eventPosters(second)).containsExactly(standby.identity);
+  }
+
+  /**
+   * Someone else holds the Lease now (a replica that paused past the lease and was replaced):
+   * the former holder cannot renew, stops acting within the renew deadline, and runs its
+   * lost-leadership action (the process exits in {@link dev.dbmigration.operator.Main}).
+   */
+  @Test
+  void aReplicaThatCannotRenewItsLeaseStopsActing() {
+    admin = KubeApiServerSupport.newClient();
+    KubeApiServerSupport.applyCrd(admin);
+    cluster = new TestCluster(admin);
+    String leaseNamespace = cluster.newNamespace("dmo-lease");
+    LeaderElectionSettings election = LeaderElectionSettings.of(
+        "dmo-" + UUID.randomUUID().toString().substring(0, 8), leaseNamespace, "operator-c");
+    CountDownLatch lost = new CountDownLatch(1);
+    try (MigrationOperator operator = new MigrationOperator(admin,
+        new OperatorSettings(Set.of(), 0).withLeaderElection(election), o -> { },
+        lost::countDown)) {
+      operator.start();
+      await("operator-c leads").atMost(TIMEOUT).until(operator::isLeader);
+
+      admin.leases().inNamespace(leaseNamespace).withName(election.leaseName()).edit(lease -> {
+        lease.getSpec().setHolderIdentity("intruder");
+        lease.getSpec().setLeaseDurationSeconds(300);
+        lease.getSpec().setRenewTime(ZonedDateTime.now(ZoneOffset.UTC));
+        return lease;
+      });
+
+      await("operator-c gives up").atMost(TIMEOUT).until(() -> lost.getCount() == 0);
+      assertThat(operator.isLeader()).isFalse();
+      String ns = environment("le-lost");
+      await("no Job made by a replica without the Lease").during(Duration.ofSeconds(5))
+          .atMost(Duration.ofSeconds(15)).until(() -> cluster.jobs(ns).isEmpty());
+      assertThat(holder(leaseNamespace, election.leaseName())).isEqualTo("intruder");
+    }
   }
 
   String environment(String prefix) {
