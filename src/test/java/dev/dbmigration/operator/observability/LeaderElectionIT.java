@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -121,12 +122,18 @@ class LeaderElectionIT {
       operator.start();
       await("operator-c leads").atMost(TIMEOUT).until(operator::isLeader);
 
-      admin.leases().inNamespace(leaseNamespace).withName(election.leaseName()).edit(lease -> {
-        lease.getSpec().setHolderIdentity("intruder");
-        lease.getSpec().setLeaseDurationSeconds(300);
-        lease.getSpec().setRenewTime(ZonedDateTime.now(ZoneOffset.UTC));
-        return lease;
-      });
+      // The holder renews every 2 s; an edit that meets a renewal conflicts and is retried.
+      await("the Lease handed to another holder").atMost(TIMEOUT)
+          .ignoreException(KubernetesClientException.class).until(() -> {
+            admin.leases().inNamespace(leaseNamespace).withName(election.leaseName())
+                .edit(lease -> {
+                  lease.getSpec().setHolderIdentity("intruder");
+                  lease.getSpec().setLeaseDurationSeconds(300);
+                  lease.getSpec().setRenewTime(ZonedDateTime.now(ZoneOffset.UTC));
+                  return lease;
+                });
+            return true;
+          });
 
       await("operator-c gives up").atMost(TIMEOUT).until(() -> lost.getCount() == 0);
       assertThat(operator.isLeader()).isFalse();
