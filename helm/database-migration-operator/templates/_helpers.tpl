@@ -28,9 +28,12 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- end -}}
 {{- end -}}
 
-{{/* Leader election is on whenever more than one operator pod runs. */}}
+{{/* Leader election, which more than one operator pod requires. */}}
 {{- define "dmo.leaderElection" -}}
-{{- if gt (int .Values.replicas) 1 -}}true{{- else -}}false{{- end -}}
+{{- if and (gt (int .Values.replicas) 1) (not .Values.leaderElection.enabled) -}}
+{{- fail "replicas > 1 needs leaderElection.enabled=true: without a Lease every pod would make Jobs" -}}
+{{- end -}}
+{{- if .Values.leaderElection.enabled -}}true{{- else -}}false{{- end -}}
 {{- end -}}
 
 {{/* What the operator may do in a watched namespace (or, as a ClusterRole, in all of them).

@@ -11,8 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code java -jar database-migration-operator.jar [--namespaces=a,b] [--health-port=N]}: runs the
- * operator against the current kube context, or the in-cluster config inside a pod, until SIGTERM.
+ * {@code java -jar database-migration-operator.jar [--namespaces=a,b] [--health-port=N]
+ * [--metrics-port=N] [--leader-election]}: runs the operator against the current kube context, or
+ * the in-cluster config inside a pod, until SIGTERM (settings: {@link OperatorSettings}).
  * {@code ... local [FILE]} runs one migration without a cluster (see {@link LocalMode}).
  * {@code ... wait NAME} blocks until that DatabaseMigration succeeded, for an app's init
  * container (see {@link WaitForMigration}).
@@ -47,20 +48,32 @@ public final class Main {
       return;
     }
     KubernetesClient client = new KubernetesClientBuilder().build();
-    MigrationOperator operator = new MigrationOperator(client, settings);
+    // A replica that lost its Lease exits (status 1); Kubernetes restarts it as a standby.
+    MigrationOperator operator = new MigrationOperator(client, settings, o -> { },
+        () -> System.exit(1));
     HealthServer health = new HealthServer(settings.healthPort(), operator::isReady);
+    MetricsServer metrics = new MetricsServer(settings.metricsPort(), operator::scrape);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("stopping");
       operator.close();
       health.close();
+      metrics.close();
       client.close();
       stopped.countDown();
     }, "shutdown"));
-    LOG.info("watching {} against {}; health on port {}",
+    LOG.info("watching {} against {}; health on port {}, metrics on port {}; {}",
         settings.watchesAllNamespaces() ? "all namespaces" : settings.namespaces(),
-        client.getMasterUrl(), health.port());
-    operator.start();
+        client.getMasterUrl(), health.port(), metrics.port(),
+        settings.leaderElection() == null ? "no leader election"
+            : "leader election on Lease " + settings.leaderElection().leaseName());
+    try {
+      operator.start();
+    } catch (RuntimeException e) {
+      // Logged, not thrown: with LOG_FORMAT=json the reason then reaches the log collector too.
+      LOG.error("could not start the operator", e);
+      System.exit(1);
+    }
     stopped.await();
   }
 

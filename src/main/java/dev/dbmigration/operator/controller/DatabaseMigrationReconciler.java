@@ -94,6 +94,7 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
   private final DatabaseCheckMode databaseCheck;
   private final Backoff retryBackoff;
   private final DatabaseWaits databaseWaits;
+  private final MigrationMetrics metrics;
   private RunCleanup cleanup;
   private KubernetesClient client;
   private MigrationEvents events;
@@ -109,13 +110,18 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
   }
 
   public DatabaseMigrationReconciler(OperatorSettings settings) {
-    this(Clock.systemUTC(), new RevisionReader(), settings);
+    this(settings, MigrationMetrics.none());
+  }
+
+  public DatabaseMigrationReconciler(OperatorSettings settings, MigrationMetrics metrics) {
+    this(Clock.systemUTC(), new RevisionReader(), settings, metrics);
   }
 
   public DatabaseMigrationReconciler(Clock clock, RevisionReader revisionReader,
-      OperatorSettings settings) {
+      OperatorSettings settings, MigrationMetrics metrics) {
     this.clock = clock;
     this.database = new DatabaseAccess(revisionReader);
+    this.metrics = metrics;
     this.databaseCheck = settings.databaseCheck();
     // Retries after a leader change: 10 s, 20 s, 40 s by default. Database rechecks space out
     // to two minutes at most, so a database that comes back is noticed soon enough.
@@ -156,7 +162,7 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     if (sameJson(previous, status)) {
       control = UpdateControl.noUpdate();
     } else {
-      announce(dbm, previous, decision.state());
+      announce(dbm, previous, decision.state(), status);
       DatabaseMigration patch = new DatabaseMigration();
       patch.setMetadata(dbm.getMetadata());
       patch.setStatus(status);
@@ -480,13 +486,14 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
 
   /** Events mark transitions only, so a resource that waits for hours does not flood the log. */
   private void announce(DatabaseMigration dbm, DatabaseMigrationStatus previous,
-      MigrationState state) {
+      MigrationState state, DatabaseMigrationStatus status) {
     boolean changed = previous == null || previous.getPhase() != state.phase()
         || !Objects.equals(readyReason(previous), state.reason());
     if (!changed) {
       return;
     }
     LOG.info("phase {} ({}): {}", state.phase(), state.reason(), state.message());
+    metrics.transition(dbm, state, status);
     switch (state.phase()) {
       case Failed, Invalid -> events.warning(dbm, state.reason(), state.message());
       default -> events.normal(dbm, state.reason(), state.message());

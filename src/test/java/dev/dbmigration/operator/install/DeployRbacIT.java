@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.dbmigration.operator.DatabaseCheckMode;
+import dev.dbmigration.operator.LeaderElectionSettings;
 import dev.dbmigration.operator.MigrationOperator;
 import dev.dbmigration.operator.OperatorSettings;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
@@ -41,6 +42,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,15 +88,31 @@ class DeployRbacIT {
     }
   }
 
+  /** As deployed: leader election on, holding its Lease with base/leader-election.yaml's Role. */
   @Test
-  void withOnlyDeploysGrantTheOperatorRunsAMigrationToSucceeded() {
+  void withOnlyDeploysGrantTheOperatorHoldsItsLeaseAndRunsAMigrationToSucceeded() {
     ServiceAccount account = Manifests.single(deploy, ServiceAccount.class);
-    try (OperatorAs operator = OperatorAs.start(account, Set.of())) {
+    String operatorNamespace = account.getMetadata().getNamespace();
+    LeaderElectionSettings election = lease(operatorNamespace, "deploy-operator-0");
+    try (OperatorAs operator = OperatorAs.start(account, Set.of(), election)) {
       operator.assertNotAdmin();
+      awaitHolder(election);
 
       String ns = environment("rbac-ok");
       runsToSucceeded(ns);
     }
+  }
+
+  /** The grant is checked: a Lease in a namespace without the Role stops the start. */
+  @Test
+  void withoutTheLeaseGrantTheOperatorDoesNotStart() {
+    ServiceAccount account = Manifests.single(deploy, ServiceAccount.class);
+    String elsewhere = cluster.newNamespace("no-lease-grant");
+
+    assertThatThrownBy(() -> OperatorAs.start(account, Set.of(),
+        lease(elsewhere, "deploy-operator-1")).close())
+        .hasStackTraceContaining("No permission to lease resource")
+        .hasStackTraceContaining("missing required verbs: [create, update, get]");
   }
 
   /**
@@ -167,7 +185,7 @@ class DeployRbacIT {
     apply(role);
     apply(binding);
 
-    try (CapturedLog log = CapturedLog.open();
+    try (CapturedLog log = CapturedLog.start();
          OperatorAs operator = OperatorAs.start(account, Set.of())) {
       String ns = environment("rbac-no-delete");
       Job job = await("the operator's Job in " + ns).atMost(TIMEOUT)
@@ -199,8 +217,10 @@ class DeployRbacIT {
     Manifests.ofKind(chart, Role.class).forEach(DeployRbacIT::apply);
     Manifests.ofKind(chart, RoleBinding.class).forEach(DeployRbacIT::apply);
 
-    try (OperatorAs operator = OperatorAs.start(account, Set.of(first, second))) {
+    LeaderElectionSettings election = lease(release, "chart-operator-0");
+    try (OperatorAs operator = OperatorAs.start(account, Set.of(first, second), election)) {
       operator.assertNotAdmin();
+      awaitHolder(election);
       String outside = cluster.newNamespace("outside");
       assertThatThrownBy(() -> operator.client().pods().inNamespace(outside).list())
           .as("nothing is granted outside the watched namespaces")
@@ -218,7 +238,7 @@ class DeployRbacIT {
 
     assertThat(Manifests.ofKind(overlay, ClusterRole.class)).isEmpty();
     assertThat(Manifests.ofKind(overlay, ClusterRoleBinding.class)).isEmpty();
-    List<Role> roles = Manifests.ofKind(overlay, Role.class);
+    List<Role> roles = Manifests.workGrants(overlay, Role.class);
     String watched = Manifests.single(overlay, ConfigMap.class).getData().get("WATCH_NAMESPACES");
     assertThat(roles).extracting(r -> r.getMetadata().getNamespace())
         .containsExactlyInAnyOrder(watched.split(","));
@@ -227,7 +247,7 @@ class DeployRbacIT {
     assertThat(roles).allSatisfy(r -> assertThat(Manifests.grants(r.getRules()))
         .isEqualTo(clusterGrants));
     ServiceAccount account = Manifests.single(overlay, ServiceAccount.class);
-    assertThat(Manifests.ofKind(overlay, RoleBinding.class)).hasSameSizeAs(roles)
+    assertThat(Manifests.workGrants(overlay, RoleBinding.class)).hasSameSizeAs(roles)
         .allSatisfy(b -> assertThat(b.getSubjects()).singleElement().satisfies(s -> {
           assertThat(s.getName()).isEqualTo(account.getMetadata().getName());
           assertThat(s.getNamespace()).isEqualTo(account.getMetadata().getNamespace());
@@ -273,6 +293,23 @@ class DeployRbacIT {
   }
 
   // --- helpers
+
+  /** A Lease of its own per operator started, so that none waits for a stopped one's to expire. */
+  static LeaderElectionSettings lease(String namespace, String identity) {
+    return LeaderElectionSettings.of("dmo-" + UUID.randomUUID().toString().substring(0, 8),
+        namespace, identity);
+  }
+
+  /**
+   * The operator holds its Lease and has renewed it since: renewing needs a grant (patch) that
+   * taking it does not, and an operator that cannot renew loses its Lease after 10 s.
+   */
+  static void awaitHolder(LeaderElectionSettings election) {
+    await("the operator holds and renews its Lease").atMost(TIMEOUT).until(() ->
+        admin.leases().inNamespace(election.namespace()).withName(election.leaseName()).get(),
+        lease -> lease != null && election.identity().equals(lease.getSpec().getHolderIdentity())
+            && !lease.getSpec().getRenewTime().equals(lease.getSpec().getAcquireTime()));
+  }
 
   static Pod podOf(Deployment deployment, String namespace) {
     return new PodBuilder()
@@ -323,11 +360,17 @@ class DeployRbacIT {
   record OperatorAs(KubernetesClient client, MigrationOperator operator) implements AutoCloseable {
 
     static OperatorAs start(ServiceAccount account, Set<String> namespaces) {
+      return start(account, namespaces, null);
+    }
+
+    static OperatorAs start(ServiceAccount account, Set<String> namespaces,
+        LeaderElectionSettings election) {
       KubernetesClient client = clientFor(account);
       // Best-effort: nothing listens at the leader's loopback address; this proves the grants,
       // not the database (DatabaseNotReadyIT proves the default waits for one).
       MigrationOperator operator = new MigrationOperator(client,
-          new OperatorSettings(namespaces, 0).withDatabaseCheck(DatabaseCheckMode.BEST_EFFORT));
+          new OperatorSettings(namespaces, 0).withDatabaseCheck(DatabaseCheckMode.BEST_EFFORT)
+              .withLeaderElection(election));
       OperatorAs started = new OperatorAs(client, operator);
       try {
         operator.start();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.marcnuri.helm.LintResult;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -34,19 +35,23 @@ class HelmChartTest {
   static final String NAME = Chart.RELEASE;
 
   /** Every value set to something other than its default (and a valid combination). */
-  static final Map<String, Object> NON_DEFAULT = Map.of(
-      "image", Map.of("repository", "registry.example/dmo", "tag", "0.1.1", "pullPolicy", "Always"),
-      "imagePullSecrets", List.of(Map.of("name", "registry-creds")),
-      "watchNamespaces", List.of("wps-pr-1234", "wps-pr-1235"),
-      "rbac", Map.of("scope", "namespaced"),
-      "replicas", 2,
-      "resources", Map.of("requests", Map.of("cpu", "200m", "memory", "384Mi"),
-          "limits", Map.of("memory", "768Mi")),
-      "metrics", Map.of("enabled", true, "port", 9090),
-      "serviceAccount", Map.of("create", false, "name", "platform-operator"),
-      "nodeSelector", Map.of("kubernetes.io/os", "linux"),
-      "tolerations", List.of(Map.of("key", "dedicated", "operator", "Equal", "value", "operators",
-          "effect", "NoSchedule")));
+  static final Map<String, Object> NON_DEFAULT = Map.ofEntries(
+      Map.entry("image", Map.of("repository", "registry.example/dmo", "tag", "0.1.1",
+          "pullPolicy", "Always")),
+      Map.entry("imagePullSecrets", List.of(Map.of("name", "registry-creds"))),
+      Map.entry("watchNamespaces", List.of("wps-pr-1234", "wps-pr-1235")),
+      Map.entry("rbac", Map.of("scope", "namespaced")),
+      // leaderElection.enabled stays at its default: more than one replica needs it.
+      Map.entry("replicas", 2),
+      Map.entry("resources", Map.of("requests", Map.of("cpu", "200m", "memory", "384Mi"),
+          "limits", Map.of("memory", "768Mi"))),
+      Map.entry("logFormat", "json"),
+      Map.entry("metrics", Map.of("enabled", true, "port", 9090, "serviceMonitor",
+          Map.of("enabled", true, "interval", "15s", "labels", Map.of("release", "prom")))),
+      Map.entry("serviceAccount", Map.of("create", false, "name", "platform-operator")),
+      Map.entry("nodeSelector", Map.of("kubernetes.io/os", "linux")),
+      Map.entry("tolerations", List.of(Map.of("key", "dedicated", "operator", "Equal",
+          "value", "operators", "effect", "NoSchedule"))));
 
   @Test
   void lintPassesWithTheDefaultValues() throws Exception {
@@ -62,8 +67,8 @@ class HelmChartTest {
   void defaultsRenderTheOperatorWithAClusterWideGrantAndTheCrdFromCrdsDir() {
     List<HasMetadata> objects = Chart.template(Map.of());
 
-    assertThat(Manifests.kinds(objects))
-        .containsExactly("ClusterRole", "ClusterRoleBinding", "Deployment", "ServiceAccount");
+    assertThat(Manifests.kinds(objects)).containsExactly("ClusterRole", "ClusterRoleBinding",
+        "Deployment", "Role", "RoleBinding", "ServiceAccount");
     assertThat(objects).allSatisfy(o -> {
       if (!(o instanceof ClusterRole) && !(o instanceof ClusterRoleBinding)) {
         assertThat(o.getMetadata().getNamespace()).isEqualTo(Chart.NAMESPACE);
@@ -95,7 +100,12 @@ class HelmChartTest {
     assertThat(operator.getArgs()).isNullOrEmpty();
     assertThat(env(operator)).containsExactly(
         Map.entry("WATCH_NAMESPACES", ""), Map.entry("DATABASE_CHECK", "required"),
-        Map.entry("HEALTH_PORT", "8081"));
+        Map.entry("HEALTH_PORT", "8081"),
+        Map.entry("METRICS_PORT", "8080"), Map.entry("LOG_FORMAT", "text"),
+        Map.entry("LEADER_ELECTION", "true"),
+        Map.entry("LEADER_ELECTION_LEASE", "database-migration-operator"),
+        Map.entry("POD_NAME", "<from metadata.name>"),
+        Map.entry("POD_NAMESPACE", "<from metadata.namespace>"));
     assertOperatorPodEssentials(pod);
   }
 
@@ -142,8 +152,8 @@ class HelmChartTest {
 
     assertThat(Manifests.ofKind(objects, ClusterRole.class)).isEmpty();
     assertThat(Manifests.ofKind(objects, ClusterRoleBinding.class)).isEmpty();
-    List<Role> roles = Manifests.ofKind(objects, Role.class);
-    List<RoleBinding> bindings = Manifests.ofKind(objects, RoleBinding.class);
+    List<Role> roles = Manifests.workGrants(objects, Role.class);
+    List<RoleBinding> bindings = Manifests.workGrants(objects, RoleBinding.class);
     assertThat(roles).extracting(r -> r.getMetadata().getNamespace())
         .containsExactlyInAnyOrder("team-a", "team-b");
     assertThat(bindings).extracting(b -> b.getMetadata().getNamespace())
@@ -171,40 +181,55 @@ class HelmChartTest {
   void watchNamespacesWithClusterScopeKeepsTheClusterRole() {
     List<HasMetadata> objects = Chart.template(Map.of("watchNamespaces", List.of("team-a")));
 
-    assertThat(Manifests.kinds(objects))
-        .containsExactly("ClusterRole", "ClusterRoleBinding", "Deployment", "ServiceAccount");
+    assertThat(Manifests.kinds(objects)).containsExactly("ClusterRole", "ClusterRoleBinding",
+        "Deployment", "Role", "RoleBinding", "ServiceAccount");
+    assertThat(Manifests.workGrants(objects, Role.class)).isEmpty();
     assertThat(env(operator(Manifests.single(objects, Deployment.class))))
         .containsEntry("WATCH_NAMESPACES", "team-a");
   }
 
   @Test
-  void moreThanOneReplicaTurnsOnLeaderElectionWithALeaseRoleInTheReleaseNamespace() {
-    List<HasMetadata> objects = Chart.template(Map.of("replicas", 2));
+  void leaderElectionHoldsALeaseInTheReleaseNamespaceWithARoleThere() {
+    List<HasMetadata> objects = Chart.template("dmo", "dmo-system", Map.of("replicas", 2));
 
     Deployment deployment = Manifests.single(objects, Deployment.class);
     assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
     assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
-    assertThat(env(operator(deployment))).containsEntry("LEADER_ELECTION", "true");
+    assertThat(env(operator(deployment))).containsEntry("LEADER_ELECTION", "true")
+        .containsEntry("LEADER_ELECTION_LEASE", "dmo-database-migration-operator")
+        .containsEntry("POD_NAMESPACE", "<from metadata.namespace>")
+        .containsEntry("POD_NAME", "<from metadata.name>");
 
     Role lease = Manifests.single(objects, Role.class);
-    assertThat(lease.getMetadata().getNamespace()).isEqualTo(Chart.NAMESPACE);
+    assertThat(lease.getMetadata().getNamespace()).isEqualTo("dmo-system");
     assertThat(Manifests.grants(lease.getRules())).containsExactly(
         "coordination.k8s.io leases create", "coordination.k8s.io leases get",
-        "coordination.k8s.io leases update");
+        "coordination.k8s.io leases patch", "coordination.k8s.io leases update");
     RoleBinding binding = Manifests.single(objects, RoleBinding.class);
-    assertThat(binding.getMetadata().getNamespace()).isEqualTo(Chart.NAMESPACE);
+    assertThat(binding.getMetadata().getNamespace()).isEqualTo("dmo-system");
     assertThat(binding.getRoleRef().getName()).isEqualTo(lease.getMetadata().getName());
     assertThat(binding.getSubjects()).singleElement()
         .satisfies(s -> isAccount(s, Manifests.single(objects, ServiceAccount.class)));
   }
 
   @Test
-  void oneReplicaHasNoLeaderElectionAndNoLeaseGrant() {
-    List<HasMetadata> objects = Chart.template(Map.of());
+  void oneReplicaMayRunWithoutLeaderElectionAndThenHasNoLeaseGrant() {
+    List<HasMetadata> objects = Chart.template(Map.of("leaderElection", Map.of("enabled", false)));
 
-    assertThat(env(operator(Manifests.single(objects, Deployment.class))))
-        .doesNotContainKey("LEADER_ELECTION");
+    Deployment deployment = Manifests.single(objects, Deployment.class);
+    assertThat(env(operator(deployment))).containsEntry("LEADER_ELECTION", "false");
+    assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
     assertThat(Manifests.ofKind(objects, Role.class)).isEmpty();
+    assertThat(Manifests.ofKind(objects, RoleBinding.class)).isEmpty();
+    assertThatThrownBy(() -> Chart.render(Map.of("replicas", 2,
+        "leaderElection", Map.of("enabled", false))))
+        .hasMessageContaining("replicas > 1 needs leaderElection.enabled=true");
+  }
+
+  @Test
+  void logFormatReachesTheOperator() {
+    assertThat(env(operator(Manifests.single(Chart.template(Map.of("logFormat", "json")),
+        Deployment.class)))).containsEntry("LOG_FORMAT", "json");
   }
 
   @Test
@@ -218,6 +243,7 @@ class HelmChartTest {
           assertThat(p.getName()).isEqualTo("metrics");
           assertThat(p.getContainerPort()).isEqualTo(9090);
         });
+    assertThat(env(operator(deployment))).containsEntry("METRICS_PORT", "9090");
     Service service = Manifests.single(objects, Service.class);
     assertThat(service.getMetadata().getNamespace()).isEqualTo(Chart.NAMESPACE);
     assertThat(service.getSpec().getSelector())
@@ -227,9 +253,40 @@ class HelmChartTest {
       assertThat(p.getTargetPort()).isEqualTo(new IntOrString("metrics"));
     });
 
+    // The operator serves /metrics either way; the value adds the Service.
     assertThat(Manifests.ofKind(Chart.template(Map.of()), Service.class)).isEmpty();
     assertThat(operator(Manifests.single(Chart.template(Map.of()), Deployment.class)).getPorts())
-        .extracting(p -> p.getName()).containsExactly("health");
+        .extracting(p -> p.getName() + ":" + p.getContainerPort())
+        .containsExactly("health:8081", "metrics:8080");
+  }
+
+  @Test
+  void aServiceMonitorScrapesTheMetricsServiceOnRequest() {
+    List<HasMetadata> objects = Chart.template(Map.of("metrics", Map.of("enabled", true,
+        "serviceMonitor", Map.of("enabled", true, "interval", "15s",
+            "labels", Map.of("release", "prom")))));
+
+    Service service = Manifests.single(objects, Service.class);
+    GenericKubernetesResource monitor = objects.stream()
+        .filter(o -> o.getKind().equals("ServiceMonitor")).map(GenericKubernetesResource.class::cast)
+        .findFirst().orElseThrow();
+    assertThat(monitor.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
+    assertThat(monitor.getMetadata().getNamespace()).isEqualTo(Chart.NAMESPACE);
+    assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "prom");
+    Map<String, Object> spec = monitor.get("spec");
+    @SuppressWarnings("unchecked")
+    Map<String, String> selects = (Map<String, String>) ((Map<String, Object>) spec
+        .get("selector")).get("matchLabels");
+    assertThat(service.getMetadata().getLabels()).containsAllEntriesOf(selects);
+    assertThat(selects).containsEntry("app.kubernetes.io/component", "metrics");
+    assertThat((List<?>) spec.get("endpoints")).singleElement().isEqualTo(
+        Map.of("port", "metrics", "path", "/metrics", "interval", "15s"));
+
+    assertThat(Chart.template(Map.of("metrics", Map.of("enabled", true))))
+        .noneMatch(o -> o.getKind().equals("ServiceMonitor"));
+    assertThatThrownBy(() -> Chart.render(Map.of("metrics",
+        Map.of("serviceMonitor", Map.of("enabled", true)))))
+        .hasMessageContaining("set metrics.enabled=true too");
   }
 
   @Test
@@ -282,6 +339,11 @@ class HelmChartTest {
         new Object[] {Map.of("metrics", Map.of("enabled", "yes")), "/metrics/enabled"},
         new Object[] {Map.of("metrics", Map.of("port", 70000)), "/metrics/port"},
         new Object[] {Map.of("metrics", Map.of("port", 8081)), "/metrics/port"},
+        new Object[] {Map.of("metrics", Map.of("serviceMonitor", Map.of("interval", "often"))),
+            "/metrics/serviceMonitor"},
+        new Object[] {Map.of("leaderElection", Map.of("enabled", "yes")),
+            "/leaderElection/enabled"},
+        new Object[] {Map.of("logFormat", "xml"), "/logFormat"},
         new Object[] {Map.of("serviceAccount", Map.of("create", "true")), "/serviceAccount/create"},
         new Object[] {Map.of("replica", 2), "replica"},
         new Object[] {Map.of("tolerations", Map.of("key", "x")), "/tolerations"});
@@ -313,7 +375,10 @@ class HelmChartTest {
   /** Literal environment values in order (a value from elsewhere maps to null). */
   static Map<String, String> env(Container container) {
     return container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName,
-        e -> e.getValue() == null ? "<from " + e.getValueFrom() + ">" : e.getValue(),
+        e -> e.getValue() != null ? e.getValue()
+            : e.getValueFrom().getFieldRef() != null
+                ? "<from " + e.getValueFrom().getFieldRef().getFieldPath() + ">"
+                : "<from " + e.getValueFrom() + ">",
         (a, b) -> b, java.util.LinkedHashMap::new));
   }
 

@@ -52,21 +52,32 @@ class InstallFilesTest {
     assertThat(operator.getImage()).isEqualTo(HelmChartTest.IMAGE);
     assertThat(operator.getArgs()).isNullOrEmpty();
     assertThat(pod.getServiceAccountName()).isEqualTo("database-migration-operator");
-    assertThat(operator.getEnv()).extracting(EnvVar::getName)
-        .containsExactly("WATCH_NAMESPACES", "DATABASE_CHECK", "HEALTH_PORT");
-    assertThat(operator.getEnv().get(2).getValue()).isEqualTo("8081");
+    assertThat(HelmChartTest.env(operator)).containsExactly(
+        Map.entry("WATCH_NAMESPACES", "<from " + operator.getEnv().get(0).getValueFrom() + ">"),
+        Map.entry("DATABASE_CHECK", "<from " + operator.getEnv().get(1).getValueFrom() + ">"),
+        Map.entry("HEALTH_PORT", "8081"), Map.entry("METRICS_PORT", "8080"),
+        Map.entry("LOG_FORMAT", "<from " + operator.getEnv().get(4).getValueFrom() + ">"),
+        Map.entry("LEADER_ELECTION", "true"),
+        Map.entry("LEADER_ELECTION_LEASE", "database-migration-operator"),
+        Map.entry("POD_NAME", "<from metadata.name>"),
+        Map.entry("POD_NAMESPACE", "<from metadata.namespace>"));
+    assertThat(operator.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
+        .containsExactly("health:8081", "metrics:8080");
     HelmChartTest.assertOperatorPodEssentials(pod);
   }
 
   @Test
-  void watchNamespacesComesFromTheGeneratedSettingsEmptyForAll() throws IOException {
-    EnvVar watch = deployDeployment().getSpec().getTemplate().getSpec().getContainers().get(0)
-        .getEnv().get(0);
-    var ref = watch.getValueFrom().getConfigMapKeyRef();
-    assertThat(ref.getKey()).isEqualTo("WATCH_NAMESPACES");
+  void watchNamespacesAndLogFormatComeFromTheGeneratedSettings() throws IOException {
+    List<EnvVar> env = deployDeployment().getSpec().getTemplate().getSpec().getContainers().get(0)
+        .getEnv();
+    var watch = env.get(0).getValueFrom().getConfigMapKeyRef();
+    assertThat(watch.getKey()).isEqualTo("WATCH_NAMESPACES");
+    var logFormat = env.get(4).getValueFrom().getConfigMapKeyRef();
+    assertThat(logFormat.getKey()).isEqualTo("LOG_FORMAT");
+    assertThat(logFormat.getName()).isEqualTo(watch.getName());
 
-    assertThat(settings(Manifests.DEPLOY.resolve("base"), ref.getName()))
-        .containsExactly("WATCH_NAMESPACES=", "DATABASE_CHECK=required");
+    assertThat(settings(Manifests.DEPLOY.resolve("base"), watch.getName()))
+        .containsExactly("WATCH_NAMESPACES=", "DATABASE_CHECK=required", "LOG_FORMAT=text");
   }
 
   /** deploy/namespaced/: one directory per namespace, and the same names in WATCH_NAMESPACES. */
@@ -109,6 +120,10 @@ class InstallFilesTest {
     assertThat(c.getVolumeMounts()).isEqualTo(d.getVolumeMounts());
     assertThat(c.getEnv()).extracting(EnvVar::getName)
         .isEqualTo(d.getEnv().stream().map(EnvVar::getName).toList());
+    assertThat(HelmChartTest.env(c)).as("the chart's literal settings equal deploy/'s")
+        .containsAllEntriesOf(HelmChartTest.env(d).entrySet().stream()
+            .filter(e -> !e.getValue().contains("configMapKeyRef"))
+            .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
     assertThat(chart.getSecurityContext()).isEqualTo(deploy.getSecurityContext());
     assertThat(chart.getVolumes()).isEqualTo(deploy.getVolumes());
   }

@@ -82,10 +82,39 @@ class InstallRbacTest {
     Role overlay = Manifests.single(Manifests.load(NAMESPACED_RBAC), Role.class);
     assertThat(Manifests.grants(overlay.getRules()))
         .as("%s differs from %s", NAMESPACED_RBAC, DEPLOY_RBAC).isEqualTo(deploy);
-    List<Role> chart = Manifests.ofKind(Chart.template(Map.of("rbac", Map.of("scope", "namespaced"),
-        "watchNamespaces", List.of("team-a", "team-b"))), Role.class);
+    List<Role> chart = Manifests.workGrants(Chart.template(Map.of("rbac",
+        Map.of("scope", "namespaced"), "watchNamespaces", List.of("team-a", "team-b"))),
+        Role.class);
     assertThat(chart).hasSize(2)
         .allSatisfy(role -> assertThat(Manifests.grants(role.getRules())).isEqualTo(deploy));
+  }
+
+  /** Leader election's Lease: get, create, update in the operator's own namespace, nothing else. */
+  @Test
+  void deployAndTheChartGrantTheLeaseInTheOperatorsNamespaceOnly() {
+    List<HasMetadata> deploy = Manifests.load(Manifests.DEPLOY.resolve("base/leader-election.yaml"));
+    ServiceAccount account = Manifests.single(
+        Manifests.load(Manifests.DEPLOY.resolve("base/serviceaccount.yaml")), ServiceAccount.class);
+    Role role = Manifests.leaderElectionGrant(deploy, Role.class);
+    RoleBinding binding = Manifests.leaderElectionGrant(deploy, RoleBinding.class);
+    // patch: fabric8's LeaseLock renews with a merge patch; update: JOSDK checks for it.
+    Set<String> lease = Set.of("coordination.k8s.io leases get",
+        "coordination.k8s.io leases create", "coordination.k8s.io leases update",
+        "coordination.k8s.io leases patch");
+
+    assertThat(Manifests.grants(role.getRules())).containsExactlyInAnyOrderElementsOf(lease);
+    assertThat(role.getMetadata().getNamespace()).isEqualTo(account.getMetadata().getNamespace());
+    assertThat(binding.getMetadata().getNamespace()).isEqualTo(role.getMetadata().getNamespace());
+    assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+    assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
+      assertThat(s.getName()).isEqualTo(account.getMetadata().getName());
+      assertThat(s.getNamespace()).isEqualTo(account.getMetadata().getNamespace());
+    });
+
+    List<HasMetadata> chart = Chart.template(Map.of());
+    Role chartRole = Manifests.leaderElectionGrant(chart, Role.class);
+    assertThat(Manifests.grants(chartRole.getRules())).isEqualTo(Manifests.grants(role.getRules()));
+    assertThat(chartRole.getMetadata().getNamespace()).isEqualTo(Chart.NAMESPACE);
   }
 
   @Test

@@ -62,6 +62,29 @@ final class Manifests {
     return found.get(0);
   }
 
+  /** The Role (and its binding) that lets the operator hold its Lease, by the name both use. */
+  static boolean isLeaderElectionGrant(HasMetadata object) {
+    return object.getMetadata().getName().endsWith("-leader-election");
+  }
+
+  /** Roles or bindings of this kind that grant work on resources (not the Lease). */
+  static <T extends HasMetadata> List<T> workGrants(Collection<HasMetadata> objects,
+      Class<T> kind) {
+    return ofKind(objects, kind).stream().filter(o -> !isLeaderElectionGrant(o)).toList();
+  }
+
+  /** The one leader-election grant of this kind. */
+  static <T extends HasMetadata> T leaderElectionGrant(Collection<HasMetadata> objects,
+      Class<T> kind) {
+    List<T> found = ofKind(objects, kind).stream().filter(Manifests::isLeaderElectionGrant)
+        .toList();
+    if (found.size() != 1) {
+      throw new AssertionError("expected one leader-election " + kind.getSimpleName()
+          + ", found " + found.size());
+    }
+    return found.get(0);
+  }
+
   static List<String> kinds(Collection<HasMetadata> objects) {
     return objects.stream().map(HasMetadata::getKind).sorted().toList();
   }

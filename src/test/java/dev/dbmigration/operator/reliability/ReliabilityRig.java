@@ -68,8 +68,8 @@ final class ReliabilityRig implements AutoCloseable {
   }
 
   ReliabilityRig startOperator(DatabaseCheckMode mode) {
-    operator = new OperatorHarness(client, new OperatorSettings(Set.of(namespace), 0, mode,
-        BACKOFF)).start();
+    operator = new OperatorHarness(client, new OperatorSettings(Set.of(namespace), 0)
+        .withDatabaseCheck(mode).withBackoff(BACKOFF)).start();
     return this;
   }
 

@@ -20,6 +20,7 @@ public final class OperatorHarness implements AutoCloseable {
     this(client, new OperatorSettings(Set.of(), 0));
   }
 
+  /** With these settings (namespaces, leader election); the ports are the caller's to serve. */
   public OperatorHarness(KubernetesClient client, OperatorSettings settings) {
     this.client = client;
     this.settings = settings;
@@ -41,6 +42,11 @@ public final class OperatorHarness implements AutoCloseable {
     Awaitility.await("operator informers synced").atMost(Duration.ofSeconds(60))
         .until(operator::isReady);
     return this;
+  }
+
+  /** The running operator (its metrics, whether it leads). */
+  public MigrationOperator operator() {
+    return operator;
   }
 
   public void stop() {

@@ -1,0 +1,111 @@
+package dev.dbmigration.operator.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
+import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
+import dev.dbmigration.operator.api.v1alpha1.Engine;
+import dev.dbmigration.operator.api.v1alpha1.Phase;
+import dev.dbmigration.operator.api.v1alpha1.Reasons;
+import dev.dbmigration.operator.model.MigrationState;
+import dev.dbmigration.operator.testing.Fixtures;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class MigrationMetricsTest {
+
+  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  final MigrationMetrics metrics = new MigrationMetrics(registry);
+
+  @Test
+  void aRunIsCountedOnceFromStartToEndWithItsDuration() {
+    DatabaseMigration dbm = resource("wps-pr-1", "api", "uid-1", Engine.ALEMBIC);
+
+    metrics.transition(dbm, state(Phase.Running), status("job-1", null, null));
+    assertThat(inFlight("wps-pr-1")).isEqualTo(1.0);
+    // A pass on a stale status announces the same transition again.
+    metrics.transition(dbm, state(Phase.Running), status("job-1", null, null));
+    metrics.transition(dbm, state(Phase.Succeeded),
+        status("job-1", "2026-01-01T10:00:00Z", "2026-01-01T10:01:30Z"));
+    metrics.transition(dbm, state(Phase.Succeeded),
+        status("job-1", "2026-01-01T10:00:00Z", "2026-01-01T10:01:30Z"));
+
+    assertThat(count(MigrationMetrics.STARTED, "wps-pr-1")).isEqualTo(1.0);
+    assertThat(count(MigrationMetrics.SUCCEEDED, "wps-pr-1")).isEqualTo(1.0);
+    assertThat(inFlight("wps-pr-1")).isZero();
+    var timer = registry.get(MigrationMetrics.DURATION).tag("namespace", "wps-pr-1")
+        .tag("engine", "alembic").tag("outcome", "succeeded").timer();
+    assertThat(timer.count()).isEqualTo(1);
+    assertThat(timer.totalTime(TimeUnit.SECONDS)).isEqualTo(90.0);
+
+    // The next run of the same resource (a new Job) counts again.
+    metrics.transition(dbm, state(Phase.Running), status("job-2", null, null));
+    metrics.transition(dbm, state(Phase.Failed), status("job-2", "2026-01-01T11:00:00Z", null));
+    assertThat(count(MigrationMetrics.STARTED, "wps-pr-1")).isEqualTo(2.0);
+    assertThat(registry.get(MigrationMetrics.FAILED).tag("namespace", "wps-pr-1").counter()
+        .count()).isEqualTo(1.0);
+    assertThat(registry.find(MigrationMetrics.DURATION).tag("outcome", "failed").timer())
+        .as("no duration without a completion time").isNull();
+  }
+
+  @Test
+  void leaderDiscoveryFailuresAreCountedByReasonOnly() {
+    DatabaseMigration dbm = resource("wps-pr-2", "api", "uid-2", Engine.FLYWAY);
+
+    metrics.transition(dbm, new MigrationState(Phase.WaitingForDatabase,
+        Reasons.LEADER_NOT_FOUND, "no pod"), null);
+    metrics.transition(dbm, new MigrationState(Phase.WaitingForDatabase,
+        Reasons.MULTIPLE_LEADERS, "two pods"), null);
+    metrics.transition(dbm, new MigrationState(Phase.WaitingForDatabase,
+        Reasons.LEADER_IN_RECOVERY, "replica"), null);
+
+    assertThat(registry.get(MigrationMetrics.LEADER_DISCOVERY_FAILURES).counters())
+        .extracting(c -> c.getId().getTag("reason") + "=" + c.count())
+        .containsExactlyInAnyOrder("LeaderNotFound=1.0", "MultipleLeaders=1.0");
+    assertThat(registry.get(MigrationMetrics.LEADER_DISCOVERY_FAILURES).counters())
+        .allSatisfy(c -> assertThat(c.getId().getTag("engine")).isEqualTo("flyway"));
+  }
+
+  @Test
+  void noSeriesCarriesTheResourcesName() {
+    metrics.transition(resource("ns", "a", "u-a", Engine.ALEMBIC), state(Phase.Running),
+        status("j-a", null, null));
+    metrics.transition(resource("ns", "b", "u-b", Engine.ALEMBIC), state(Phase.Running),
+        status("j-b", null, null));
+
+    assertThat(registry.getMeters()).extracting(Meter::getId)
+        .allSatisfy(id -> assertThat(id.getTags()).extracting(t -> t.getKey())
+            .containsOnly("namespace", "engine"));
+    assertThat(count(MigrationMetrics.STARTED, "ns")).isEqualTo(2.0);
+    assertThat(inFlight("ns")).isEqualTo(2.0);
+  }
+
+  double count(String name, String namespace) {
+    return registry.get(name).tag("namespace", namespace).counter().count();
+  }
+
+  double inFlight(String namespace) {
+    return registry.get(MigrationMetrics.IN_FLIGHT).tag("namespace", namespace).gauge().value();
+  }
+
+  static MigrationState state(Phase phase) {
+    return new MigrationState(phase, phase.name(), "");
+  }
+
+  static DatabaseMigration resource(String ns, String name, String uid, Engine engine) {
+    DatabaseMigration dbm = Fixtures.migration(ns, name);
+    dbm.getMetadata().setUid(uid);
+    dbm.getSpec().setEngine(engine);
+    return dbm;
+  }
+
+  static DatabaseMigrationStatus status(String job, String start, String end) {
+    DatabaseMigrationStatus status = new DatabaseMigrationStatus();
+    status.setJobName(job);
+    status.setStartTime(start);
+    status.setCompletionTime(end);
+    return status;
+  }
+}

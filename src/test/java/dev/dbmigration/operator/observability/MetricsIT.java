@@ -1,0 +1,172 @@
+package dev.dbmigration.operator.observability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.dbmigration.operator.MetricsServer;
+import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
+import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
+import dev.dbmigration.operator.api.v1alpha1.Engine;
+import dev.dbmigration.operator.api.v1alpha1.Phase;
+import dev.dbmigration.operator.testing.Fixtures;
+import dev.dbmigration.operator.testing.KubeApiServerSupport;
+import dev.dbmigration.operator.testing.OperatorHarness;
+import dev.dbmigration.operator.testing.PrometheusText;
+import dev.dbmigration.operator.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code /metrics} of the real operator on a real kube-apiserver, scraped over HTTP as Prometheus
+ * would: a run that succeeds, one that fails (Flyway), one without a leader, each in its own
+ * namespace, show up in the series tagged with that namespace and engine.
+ */
+class MetricsIT {
+
+  static final Duration TIMEOUT = Duration.ofSeconds(60);
+  static final String LEADER_IP = "127.0.0.43";
+
+  static KubernetesClient client;
+  static TestCluster cluster;
+  static OperatorHarness operator;
+  static MetricsServer server;
+
+  @BeforeAll
+  static void start() throws Exception {
+    client = KubeApiServerSupport.newClient();
+    KubeApiServerSupport.applyCrd(client);
+    cluster = new TestCluster(client);
+    operator = new OperatorHarness(client).start();
+    server = new MetricsServer(0, operator.operator()::scrape);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.close();
+    }
+    if (operator != null) {
+      operator.stop();
+    }
+    if (client != null) {
+      client.close();
+    }
+  }
+
+  @Test
+  void runsAreCountedByNamespaceAndEngineAndTheirDurationObserved() {
+    String succeeding = environment("metrics-ok", Engine.ALEMBIC);
+    String failing = environment("metrics-fail", Engine.FLYWAY);
+    String leaderless = cluster.newNamespace("metrics-noleader");
+    cluster.createSeedSecret(leaderless, "app-creds");
+    cluster.apply(Fixtures.migration(leaderless, "app"));
+
+    Job ok = awaitJob(succeeding);
+    Job bad = awaitJob(failing);
+    awaitPhase(succeeding, s -> s.getPhase() == Phase.Running);
+    awaitPhase(failing, s -> s.getPhase() == Phase.Running);
+    await("both runs in flight").atMost(TIMEOUT).untilAsserted(() -> {
+      PrometheusText scrape = PrometheusText.scrape(server.port());
+      assertThat(scrape.value("dbmigration_migrations_in_flight", tags(succeeding, "alembic")))
+          .contains(1.0);
+      assertThat(scrape.value("dbmigration_migrations_in_flight", tags(failing, "flyway")))
+          .contains(1.0);
+    });
+
+    cluster.completeJob(succeeding, ok.getMetadata().getName());
+    cluster.failJob(failing, bad.getMetadata().getName());
+    awaitPhase(succeeding, s -> s.getPhase() == Phase.Succeeded);
+    awaitPhase(failing, s -> s.getPhase() == Phase.Failed);
+    awaitPhase(leaderless, s -> s.getPhase() == Phase.WaitingForDatabase);
+
+    PrometheusText scrape = await("the finished runs in /metrics").atMost(TIMEOUT).until(
+        () -> PrometheusText.scrape(server.port()),
+        s -> s.value("dbmigration_migrations_failed_total", tags(failing, "flyway")).isPresent()
+            && s.value("dbmigration_leader_discovery_failures_total", tags(leaderless, "alembic"))
+                .isPresent());
+
+    assertThat(scrape.contentType()).startsWith("text/plain; version=0.0.4");
+    Map<String, String> ok1 = tags(succeeding, "alembic");
+    assertThat(scrape.value("dbmigration_migrations_started_total", ok1)).contains(1.0);
+    assertThat(scrape.value("dbmigration_migrations_succeeded_total", ok1)).contains(1.0);
+    assertThat(scrape.value("dbmigration_migrations_failed_total", ok1)).isEmpty();
+    assertThat(scrape.value("dbmigration_migrations_in_flight", ok1)).contains(0.0);
+    Map<String, String> bad1 = tags(failing, "flyway");
+    assertThat(scrape.value("dbmigration_migrations_started_total", bad1)).contains(1.0);
+    assertThat(scrape.value("dbmigration_migrations_failed_total", bad1)).contains(1.0);
+    assertThat(scrape.value("dbmigration_migrations_in_flight", bad1)).contains(0.0);
+    assertThat(scrape.value("dbmigration_leader_discovery_failures_total",
+        Map.of("namespace", leaderless, "engine", "alembic", "reason", "LeaderNotFound")))
+        .contains(1.0);
+    assertThat(scrape.value("dbmigration_migrations_started_total",
+        tags(leaderless, "alembic"))).isEmpty();
+
+    // The duration histogram: one observation per finished run, in buckets a dashboard can use.
+    Map<String, String> okDuration = Map.of("namespace", succeeding, "engine", "alembic",
+        "outcome", "succeeded");
+    assertThat(scrape.value("dbmigration_migration_duration_seconds_count", okDuration))
+        .contains(1.0);
+    assertThat(scrape.value("dbmigration_migration_duration_seconds_sum", okDuration))
+        .hasValueSatisfying(seconds -> assertThat(seconds).isPositive());
+    assertThat(scrape.value("dbmigration_migration_duration_seconds_bucket",
+        with(okDuration, "le", "+Inf"))).contains(1.0);
+    assertThat(scrape.value("dbmigration_migration_duration_seconds_bucket",
+        with(okDuration, "le", "1800.0"))).contains(1.0);
+    assertThat(scrape.value("dbmigration_migration_duration_seconds_count",
+        Map.of("namespace", failing, "engine", "flyway", "outcome", "failed"))).contains(1.0);
+
+    // No series carries a resource's name: the tags stay namespace and engine.
+    assertThat(scrape.samples()).filteredOn(s -> s.name().startsWith("dbmigration_"))
+        .allSatisfy(s -> assertThat(s.labels()).doesNotContainKeys("name", "resource_name"));
+
+    // JOSDK's reconcile metrics, per resource type, and the operator's own process.
+    assertThat(scrape.series("operator_sdk_reconciliations_started_total"))
+        .anySatisfy(s -> {
+          assertThat(s.labels()).containsEntry("kind", "DatabaseMigration");
+          assertThat(s.value()).isGreaterThanOrEqualTo(3.0);
+        });
+    assertThat(scrape.has("operator_sdk_controllers_execution_reconcile_seconds_count")).isTrue();
+    assertThat(scrape.value("dbmigration_operator_leader", Map.of())).contains(1.0);
+    assertThat(scrape.has("jvm_memory_used_bytes")).isTrue();
+  }
+
+  static String environment(String prefix, Engine engine) {
+    String ns = cluster.newNamespace(prefix);
+    cluster.createSeedSecret(ns, "app-creds");
+    cluster.createReadyPod(ns, "patroni-app-0",
+        Map.of("cluster-name", "patroni-app", "role", "master"), LEADER_IP);
+    DatabaseMigration dbm = Fixtures.migration(ns, "app");
+    dbm.getSpec().setEngine(engine);
+    cluster.apply(dbm);
+    return ns;
+  }
+
+  static Job awaitJob(String ns) {
+    return await("the Job in " + ns).atMost(TIMEOUT)
+        .until(() -> cluster.jobs(ns), jobs -> jobs.size() == 1).get(0);
+  }
+
+  static void awaitPhase(String ns, Predicate<DatabaseMigrationStatus> until) {
+    await("status in " + ns).atMost(TIMEOUT).until(() -> {
+      DatabaseMigration dbm = client.resources(DatabaseMigration.class).inNamespace(ns)
+          .withName("app").get();
+      return dbm == null ? null : dbm.getStatus();
+    }, s -> s != null && until.test(s));
+  }
+
+  static Map<String, String> tags(String namespace, String engine) {
+    return Map.of("namespace", namespace, "engine", engine);
+  }
+
+  static Map<String, String> with(Map<String, String> tags, String key, String value) {
+    Map<String, String> all = new java.util.HashMap<>(tags);
+    all.put(key, value);
+    return all;
+  }
+}
