@@ -5,8 +5,9 @@
 #   hack/bench.sh 50 --idle-seconds=10   # the short CI mode: target/bench/benchmarks.md
 #   hack/bench.sh 1000 --trace           # also split create → Job into stages (JOSDK metrics)
 # The operator runs in a JVM of its own (heap and RSS are its alone), with the flags in
-# BENCH_OPERATOR_JAVA_OPTS (default -XX:MaxRAM=512m, what the Deployment's memory limit gives), e.g.
-#   BENCH_OPERATOR_JAVA_OPTS='-XX:MaxRAM=512m -XX:StartFlightRecording=filename=target/bench/op.jfr'
+# BENCH_OPERATOR_JAVA_OPTS (default -XX:MaxRAM=512m -XX:+UseSerialGC: what the JVM picks under the
+# Deployment's 512 MiB memory limit), e.g.
+#   BENCH_OPERATOR_JAVA_OPTS='-XX:MaxRAM=512m -XX:+UseSerialGC -XX:StartFlightRecording=filename=target/bench/op.jfr'
 #   (with -XX:NativeMemoryTracking=summary its memory breakdown goes to target/bench/nmt-N.txt)
 # Only the plain full run (no N given, not under CI=true) writes docs/benchmarks.md; anything
 # else writes target/bench/benchmarks.md, or BENCH_DOC. docs/benchmarks-notes.md (the profile's
