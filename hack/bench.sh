@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Benchmark of the operator's own cost on a real kube-apiserver, against the floor measured in
+# the same run (a plain client creating Jobs while it watches them).
+#   hack/bench.sh                        # N = 100 and 1000, 60 s idle window: docs/benchmarks.md
+#   hack/bench.sh 50 --idle-seconds=10   # the short CI mode: target/bench/benchmarks.md
+#   hack/bench.sh 1000 --trace           # also split create → Job into stages (JOSDK metrics)
+# The operator runs in a JVM of its own (heap and RSS are its alone), with the flags in
+# BENCH_OPERATOR_JAVA_OPTS (default -XX:MaxRAM=512m -XX:+UseSerialGC: what the JVM picks under the
+# Deployment's 512 MiB memory limit), e.g.
+#   BENCH_OPERATOR_JAVA_OPTS='-XX:MaxRAM=512m -XX:+UseSerialGC -XX:StartFlightRecording=filename=target/bench/op.jfr'
+#   (with -XX:NativeMemoryTracking=summary its memory breakdown goes to target/bench/nmt-N.txt)
+# Only the plain full run (no N given, not under CI=true) writes docs/benchmarks.md; anything
+# else writes target/bench/benchmarks.md, or BENCH_DOC. docs/benchmarks-notes.md (the profile's
+# findings, by hand) is appended. One kube-apiserver per N; all offline.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+command="hack/bench.sh${*:+ $*}"
+sizes=()
+idle=60
+trace=()
+for arg in "$@"; do
+  case "$arg" in
+    --idle-seconds=*) idle=${arg#--idle-seconds=} ;;
+    --trace) trace=(--trace) ;;
+    ''|*[!0-9]*) echo "usage: hack/bench.sh [N...] [--idle-seconds=S] [--trace]" >&2; exit 2 ;;
+    *) sizes+=("$arg") ;;
+  esac
+done
+doc=target/bench/benchmarks.md
+if [ ${#sizes[@]} -eq 0 ]; then
+  sizes=(100 1000)
+  [ "${CI:-}" = true ] || doc=docs/benchmarks.md
+fi
+doc=${BENCH_DOC:-$doc}
+
+KUBE_API_TEST_DIR=$(hack/kube-binaries/build.sh)
+export KUBE_API_TEST_DIR
+
+out=target/bench
+./mvnw -B -q -ntp test-compile
+mkdir -p "$out"
+./mvnw -B -q -ntp org.apache.maven.plugins:maven-dependency-plugin:3.7.0:build-classpath \
+  -Dmdep.includeScope=test -Dmdep.outputFile="$out/classpath.txt"
+cp="target/classes:target/test-classes:$(cat "$out/classpath.txt")"
+java -version > "$out/java-version.txt" 2>&1
+
+results=()
+for n in "${sizes[@]}"; do
+  rm -f "$out/result-$n.properties"
+  java -cp "$cp" \
+    -Dlog4j2.configurationFile=src/test/resources/log4j2-bench.xml \
+    -Dbench.log="$out/harness-$n.log" \
+    -Dcrd.dir=target/classes/META-INF/fabric8 \
+    dev.dbmigration.operator.bench.OperatorBench \
+    --n="$n" --idle-seconds="$idle" --out="$out/result-$n.properties" ${trace[@]+"${trace[@]}"}
+  results+=("$out/result-$n.properties")
+done
+
+# What a profile showed about the misses is written by hand; the report carries it along.
+notes=()
+[ ! -f docs/benchmarks-notes.md ] || notes=(--notes=docs/benchmarks-notes.md)
+java -cp "$cp" dev.dbmigration.operator.bench.BenchReport \
+  --command="$command" --java-version-file="$out/java-version.txt" --doc="$doc" \
+  ${notes[@]+"${notes[@]}"} "${results[@]}"
