@@ -95,6 +95,7 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
   private final Backoff retryBackoff;
   private final DatabaseWaits databaseWaits;
   private final MigrationMetrics metrics;
+  private final AnnouncedTransitions announced = new AnnouncedTransitions();
   private RunCleanup cleanup;
   private KubernetesClient client;
   private MigrationEvents events;
@@ -139,7 +140,7 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     jobs = EventSources.jobs(context);
     secrets = EventSources.secrets(context);
     pods = EventSources.pods(context);
-    databaseRuns = new DatabaseRuns(jobs);
+    databaseRuns = new DatabaseRuns(jobs, clock);
     cleanup = new RunCleanup(client);
     workloads = new Workloads(context);
     return List.of(jobs, secrets, pods, workloads.deployments(), workloads.statefulSets());
@@ -175,6 +176,7 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
   @Override
   public DeleteControl cleanup(DatabaseMigration dbm, Context<DatabaseMigration> context) {
     databaseWaits.clear(dbm.getMetadata().getUid());
+    announced.forget(dbm.getMetadata().getUid());
     cleanup.removeRunsOf(dbm);
     return DeleteControl.defaultDelete();
   }
@@ -268,7 +270,13 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
         job.getMetadata().getCreationTimestamp(), JobOutcome.completionTime(job).orElse(null),
         null, null, imageOf(job));
     if (!state.phase().isFinal()) {
-      return Decision.of(state, run);
+      // The message written when the Job was made (which leader, which attempt) stands while it
+      // runs: rewording it would cost a status write that tells the user nothing new.
+      boolean reported = previous != null && previous.getPhase() == state.phase()
+          && job.getMetadata().getName().equals(previous.getJobName())
+          && Objects.equals(readyReason(previous), state.reason());
+      return Decision.of(reported ? new MigrationState(state.phase(), state.reason(),
+          previous.getMessage()) : state, run);
     }
     if (finishedBefore) {
       // Already reported: keep the message that holds the engine's output and the revision.
@@ -489,7 +497,9 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
       MigrationState state, DatabaseMigrationStatus status) {
     boolean changed = previous == null || previous.getPhase() != state.phase()
         || !Objects.equals(readyReason(previous), state.reason());
-    if (!changed) {
+    String transition = status.getObservedGeneration() + "/" + status.getJobName() + "/"
+        + state.phase() + "/" + state.reason();
+    if (!changed || !announced.isNew(dbm.getMetadata().getUid(), transition)) {
       return;
     }
     LOG.info("phase {} ({}): {}", state.phase(), state.reason(), state.message());

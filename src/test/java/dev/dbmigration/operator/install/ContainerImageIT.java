@@ -10,6 +10,7 @@ import dev.dbmigration.operator.testing.Fixtures;
 import dev.dbmigration.operator.testing.KubeApiServerSupport;
 import dev.dbmigration.operator.testing.Prerequisites;
 import dev.dbmigration.operator.testing.TestCluster;
+import dev.dbmigration.operator.testing.TestPostgres;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.Config;
@@ -219,10 +220,17 @@ class ContainerImageIT {
         .failFast("the operator exited; its output is in " + log, () -> !operator.isAlive())
         .until(() -> status(http, healthPort, "/readyz") == 200);
 
-    cluster.createSeedSecret(ns, "app-creds");
+    // The leader is the real test PostgreSQL: the operator in the image checks it over JDBC
+    // (the jlinked runtime's java.sql and its TLS/SCRAM code) before it makes the Job.
+    TestPostgres postgres = TestPostgres.get();
+    TestPostgres.Credentials db = postgres.createDatabase("image");
+    cluster.createSecret(ns, "app-creds", Map.of("app-db-name", db.database(),
+        "app-db-username", db.username(), "app-db-password", db.password()));
     cluster.createReadyPod(ns, "patroni-app-0",
-        Map.of("cluster-name", "patroni-app", "role", "master"), "127.0.0.41");
-    cluster.apply(Fixtures.migration(ns, "app"));
+        Map.of("cluster-name", "patroni-app", "role", "master"), postgres.host());
+    DatabaseMigration dbm = Fixtures.migration(ns, "app");
+    dbm.getSpec().getDatabase().setPort(postgres.port());
+    cluster.apply(dbm);
     Job job = await("the Job made by the operator in the image").atMost(TIMEOUT)
         .until(() -> cluster.jobs(ns), jobs -> jobs.size() == 1).get(0);
     assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
@@ -234,7 +242,10 @@ class ContainerImageIT {
 
     signalJava(operator);
     assertThat(operator.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as(readLog(log)).isTrue();
-    assertThat(readLog(log)).contains("stopping").doesNotContain(TestCluster.PASSWORD);
+    assertThat(done.getRevision().getCurrent()).as("read by the operator in the image")
+        .isEqualTo("base");
+    assertThat(readLog(log)).contains("stopping").doesNotContain(TestCluster.PASSWORD)
+        .doesNotContain(db.password());
     admin.close();
   }
 

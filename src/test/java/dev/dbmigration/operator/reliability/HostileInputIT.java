@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dbmigration.operator.DatabaseCheckMode;
 import dev.dbmigration.operator.MigrationOperator;
 import dev.dbmigration.operator.OperatorSettings;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
@@ -108,7 +109,10 @@ class HostileInputIT {
     // that stops with an error calls System.exit(1), which would kill this test JVM before it
     // could report anything. Here the stop is recorded, and every case and the final check fail
     // on it; in production the same stop is an exit, i.e. a restart of the operator's pod.
-    operator = new MigrationOperator(client, new OperatorSettings(Set.of(), 0),
+    // Best-effort database check: the control and the valid cases point their leaders where no
+    // database listens; what is at stake here is the answer to bad input, not the database.
+    operator = new MigrationOperator(client, new OperatorSettings(Set.of(), 0)
+        .withDatabaseCheck(DatabaseCheckMode.BEST_EFFORT),
         o -> o.withInformerStoppedHandler((informer, error) -> {
           if (error != null) {
             stoppedInformers.add(informer.getApiTypeClass().getSimpleName() + " informer stopped: "
@@ -515,7 +519,7 @@ class HostileInputIT {
         set("spec.database", JSON.createArrayNode())));
     cases.add(rejected("credentialsSecret: missing", "spec.database.credentialsSecret",
         unset("spec.database.credentialsSecret")));
-    cases.add(rejected("spec: empty object", "spec.image", set("spec", JSON.createObjectNode())));
+    cases.add(rejected("spec: empty object", "spec.database", set("spec", JSON.createObjectNode())));
     cases.add(rejected("spec: a string", "spec", set("spec", "oops")));
     cases.add(invalid("spec: missing", "spec", root -> {
       root.remove("spec");
