@@ -18,6 +18,7 @@ import dev.dbmigration.operator.database.RevisionReader;
 import dev.dbmigration.operator.model.Backoff;
 import dev.dbmigration.operator.model.CredentialsCheck;
 import dev.dbmigration.operator.model.DatabaseCheck;
+import dev.dbmigration.operator.model.FollowedImage;
 import dev.dbmigration.operator.model.JobNames;
 import dev.dbmigration.operator.model.JobOutcome;
 import dev.dbmigration.operator.model.JobPodOutput;
@@ -26,7 +27,6 @@ import dev.dbmigration.operator.model.LeaderRetries;
 import dev.dbmigration.operator.model.LeaderSelection;
 import dev.dbmigration.operator.model.MigrationJobBuilder;
 import dev.dbmigration.operator.model.MigrationState;
-import dev.dbmigration.operator.model.FollowedImage;
 import dev.dbmigration.operator.model.Run;
 import dev.dbmigration.operator.model.RunHistory;
 import dev.dbmigration.operator.model.RunIdentity;
@@ -66,9 +66,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns a DatabaseMigration into at most one Job per run (generation + rerun token), one more
  * for each retry after a leader change, and reports the run in the resource's status.
- * Kubernetes reads come from informer caches; the writes are the Job's creation, Events and the status patch, skipped when the freshly computed status
- * equals the stored one. The database itself is probed only around a run: before the Job (is
- * the host writable, which revision) and once when the Job finishes (which revision now).
+ * Kubernetes reads come from informer caches; the writes are the Job's creation, Events and the
+ * status patch, skipped when the freshly computed status equals the stored one. The database
+ * itself is probed only around a run: before the Job (is the host writable, which revision) and
+ * once when the Job finishes (which revision now).
  */
 // Rerun requests arrive as an annotation, which does not bump the generation: every event counts.
 @ControllerConfiguration(name = DatabaseMigrationReconciler.NAME,
