@@ -78,6 +78,10 @@ final class OperatorJvm implements AutoCloseable {
     return process.pid();
   }
 
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
   /** System.nanoTime() of this JVM just before the operator's JVM was launched. */
   long spawnedNanos() {
     return spawnedNanos;
