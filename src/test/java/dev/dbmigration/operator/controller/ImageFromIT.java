@@ -1,8 +1,5 @@
 package dev.dbmigration.operator.controller;
 
-import static dev.dbmigration.operator.controller.RunControlIT.awaitJobs;
-import static dev.dbmigration.operator.controller.RunControlIT.awaitStatus;
-import static dev.dbmigration.operator.controller.RunControlIT.readyReason;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
@@ -19,6 +16,7 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -28,14 +26,16 @@ import org.junit.jupiter.api.Test;
 /** imageFrom on the real API server: the migration follows the app's image, once per image. */
 class ImageFromIT {
 
+  static KubernetesClient client;
+  static TestCluster cluster;
   static OperatorHarness operator;
 
   @BeforeAll
   static void start() {
-    RunControlIT.client = KubeApiServerSupport.newClient();
-    KubeApiServerSupport.applyCrd(RunControlIT.client);
-    RunControlIT.cluster = new TestCluster(RunControlIT.client);
-    operator = new OperatorHarness(RunControlIT.client).start();
+    client = KubeApiServerSupport.newClient();
+    KubeApiServerSupport.applyCrd(client);
+    cluster = new TestCluster(client);
+    operator = new OperatorHarness(client).start();
   }
 
   @AfterAll
@@ -43,40 +43,39 @@ class ImageFromIT {
     if (operator != null) {
       operator.stop();
     }
-    RunControlIT.client.close();
+    client.close();
   }
 
   @Test
   void aRolloutOfANewImageRunsTheMigrationAgainWithThatImage() throws Exception {
-    ReachableEnvironment env = ReachableEnvironment.create(RunControlIT.cluster, "follow",
-        "wps-api");
+    ReachableEnvironment env = ReachableEnvironment.create(cluster, "follow", "wps-api");
     DatabaseMigration dbm = env.migration();
     dbm.getSpec().setImage(null);
     dbm.getSpec().setImageFrom(new ImageSource(WorkloadKind.Deployment, "wps-api", "api"));
-    RunControlIT.cluster.apply(dbm);
+    cluster.apply(dbm);
 
-    DatabaseMigrationStatus missing = awaitStatus(env,
-        s -> Reasons.IMAGE_SOURCE_NOT_FOUND.equals(readyReason(s)));
+    DatabaseMigrationStatus missing = env.awaitStatus(
+        s -> Reasons.IMAGE_SOURCE_NOT_FOUND.equals(ReachableEnvironment.readyReason(s)));
     assertThat(missing.getMessage()).contains("Deployment wps-api");
-    assertThat(RunControlIT.cluster.jobs(env.namespace())).isEmpty();
+    assertThat(cluster.jobs(env.namespace())).isEmpty();
 
     deployment(env, "registry.example/wps-api:pr-1234-build-1");
-    Job first = awaitJobs(env, 1).get(0);
+    Job first = env.awaitJobs(1).get(0);
     assertThat(image(first)).isEqualTo("registry.example/wps-api:pr-1234-build-1");
-    RunControlIT.cluster.completeJob(env.namespace(), first.getMetadata().getName());
-    awaitStatus(env, s -> s.getPhase() == Phase.Succeeded);
+    cluster.completeJob(env.namespace(), first.getMetadata().getName());
+    env.awaitStatus(s -> s.getPhase() == Phase.Succeeded);
 
     // A change of anything but the followed container's image starts nothing.
     deployment(env, "registry.example/wps-api:pr-1234-build-1", "proxy:2");
     deployment(env, "registry.example/wps-api:pr-1234-build-2", "proxy:2");
-    List<Job> jobs = awaitJobs(env, 2);
+    List<Job> jobs = env.awaitJobs(2);
     Job second = jobs.stream().filter(j -> !j.getMetadata().getName()
         .equals(first.getMetadata().getName())).findFirst().orElseThrow();
     assertThat(image(second)).isEqualTo("registry.example/wps-api:pr-1234-build-2");
     String secondName = second.getMetadata().getName();
-    RunControlIT.cluster.completeJob(env.namespace(), secondName);
+    cluster.completeJob(env.namespace(), secondName);
 
-    DatabaseMigrationStatus done = awaitStatus(env,
+    DatabaseMigrationStatus done = env.awaitStatus(
         s -> s.getPhase() == Phase.Succeeded && secondName.equals(s.getJobName()));
     assertThat(done.getImage()).isEqualTo("registry.example/wps-api:pr-1234-build-2");
     assertThat(done.getObservedGeneration()).isEqualTo(1L);
@@ -86,14 +85,14 @@ class ImageFromIT {
       assertThat(r.getResult()).isEqualTo("Succeeded");
       assertThat(r.getTo()).isEqualTo("base");
     });
-    assertThat(RunControlIT.cluster.jobs(env.namespace())).hasSize(2);
+    assertThat(cluster.jobs(env.namespace())).hasSize(2);
   }
 
   @Test
   void followsAStatefulSetContainer() throws Exception {
-    ReachableEnvironment env = ReachableEnvironment.create(RunControlIT.cluster, "follow-sts",
+    ReachableEnvironment env = ReachableEnvironment.create(cluster, "follow-sts",
         "wps-api");
-    RunControlIT.client.apps().statefulSets().inNamespace(env.namespace()).resource(
+    client.apps().statefulSets().inNamespace(env.namespace()).resource(
         new StatefulSetBuilder().withNewMetadata().withName("wps-worker").endMetadata()
             .withNewSpec().withServiceName("wps-worker")
             .withNewSelector().withMatchLabels(Map.of("app", "wps-worker")).endSelector()
@@ -102,9 +101,9 @@ class ImageFromIT {
     DatabaseMigration dbm = env.migration();
     dbm.getSpec().setImage(null);
     dbm.getSpec().setImageFrom(new ImageSource(WorkloadKind.StatefulSet, "wps-worker", "api"));
-    RunControlIT.cluster.apply(dbm);
+    cluster.apply(dbm);
 
-    assertThat(image(awaitJobs(env, 1).get(0))).isEqualTo("registry.example/wps-worker:7");
+    assertThat(image(env.awaitJobs(1).get(0))).isEqualTo("registry.example/wps-worker:7");
   }
 
   private static void deployment(ReachableEnvironment env, String apiImage) {
@@ -112,7 +111,7 @@ class ImageFromIT {
   }
 
   private static void deployment(ReachableEnvironment env, String apiImage, String proxyImage) {
-    RunControlIT.client.apps().deployments().inNamespace(env.namespace()).resource(
+    client.apps().deployments().inNamespace(env.namespace()).resource(
         new DeploymentBuilder().withNewMetadata().withName("wps-api").endMetadata()
             .withNewSpec()
             .withNewSelector().withMatchLabels(Map.of("app", "wps-api")).endSelector()

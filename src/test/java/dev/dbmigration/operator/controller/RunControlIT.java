@@ -19,8 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class RunControlIT {
 
-  static final Duration TIMEOUT = Duration.ofSeconds(45);
+  static final Duration TIMEOUT = ReachableEnvironment.TIMEOUT;
 
   static KubernetesClient client;
   static TestCluster cluster;
@@ -62,15 +60,16 @@ class RunControlIT {
     dbm.getSpec().setSuspend(true);
     cluster.apply(dbm);
 
-    DatabaseMigrationStatus held = awaitStatus(env, s -> Reasons.SUSPENDED.equals(readyReason(s)));
+    DatabaseMigrationStatus held = env.awaitStatus(
+        s -> Reasons.SUSPENDED.equals(ReachableEnvironment.readyReason(s)));
     assertThat(held.getPhase()).isEqualTo(Phase.Pending);
     assertThat(held.getMessage()).contains("spec.suspend");
     assertThat(cluster.jobs(env.namespace())).isEmpty();
 
-    edit(env, d -> d.getSpec().setSuspend(false));
-    Job job = awaitJobs(env, 1).get(0);
+    env.edit(d -> d.getSpec().setSuspend(false));
+    Job job = env.awaitJobs(1).get(0);
     cluster.completeJob(env.namespace(), job.getMetadata().getName());
-    DatabaseMigrationStatus done = awaitStatus(env, s -> s.getPhase() == Phase.Succeeded);
+    DatabaseMigrationStatus done = env.awaitStatus(s -> s.getPhase() == Phase.Succeeded);
     assertThat(done.getJobName()).isEqualTo(job.getMetadata().getName());
   }
 
@@ -80,14 +79,14 @@ class RunControlIT {
     DatabaseMigration dbm = env.migration();
     dbm.getSpec().setTarget("+1");
     cluster.apply(dbm);
-    Job job = awaitJobs(env, 1).get(0);
+    Job job = env.awaitJobs(1).get(0);
     cluster.completeJob(env.namespace(), job.getMetadata().getName());
-    awaitStatus(env, s -> s.getPhase() == Phase.Succeeded);
+    env.awaitStatus(s -> s.getPhase() == Phase.Succeeded);
 
-    edit(env, d -> d.getSpec().setSuspend(true));
-    DatabaseMigrationStatus paused = awaitStatus(env, s -> s.getObservedGeneration() == 2L);
-    edit(env, d -> d.getSpec().setSuspend(false));
-    DatabaseMigrationStatus resumed = awaitStatus(env, s -> s.getObservedGeneration() == 3L);
+    env.edit(d -> d.getSpec().setSuspend(true));
+    DatabaseMigrationStatus paused = env.awaitStatus(s -> s.getObservedGeneration() == 2L);
+    env.edit(d -> d.getSpec().setSuspend(false));
+    DatabaseMigrationStatus resumed = env.awaitStatus(s -> s.getObservedGeneration() == 3L);
 
     assertThat(paused.getPhase()).isEqualTo(Phase.Succeeded);
     assertThat(resumed.getPhase()).isEqualTo(Phase.Succeeded);
@@ -101,16 +100,16 @@ class RunControlIT {
   void theRerunAnnotationStartsOneMoreRunOfTheSameGeneration() throws Exception {
     ReachableEnvironment env = ReachableEnvironment.create(cluster, "rerun", "wps-api");
     cluster.apply(env.migration());
-    Job first = awaitJobs(env, 1).get(0);
+    Job first = env.awaitJobs(1).get(0);
     cluster.completeJob(env.namespace(), first.getMetadata().getName());
-    awaitStatus(env, s -> s.getPhase() == Phase.Succeeded);
+    env.awaitStatus(s -> s.getPhase() == Phase.Succeeded);
 
-    edit(env, d -> d.getMetadata().getAnnotations().put(DatabaseMigration.RERUN_ANNOTATION, "1"));
-    List<Job> jobs = awaitJobs(env, 2);
+    env.edit(d -> d.getMetadata().getAnnotations().put(DatabaseMigration.RERUN_ANNOTATION, "1"));
+    List<Job> jobs = env.awaitJobs(2);
     Job second = jobs.stream().filter(j -> !j.getMetadata().getName()
         .equals(first.getMetadata().getName())).findFirst().orElseThrow();
     cluster.completeJob(env.namespace(), second.getMetadata().getName());
-    DatabaseMigrationStatus done = awaitStatus(env, s -> s.getPhase() == Phase.Succeeded
+    DatabaseMigrationStatus done = env.awaitStatus(s -> s.getPhase() == Phase.Succeeded
         && second.getMetadata().getName().equals(s.getJobName()));
 
     assertThat(done.getObservedGeneration()).isEqualTo(1L);
@@ -123,8 +122,8 @@ class RunControlIT {
   void kubectlWaitForReadyReturnsOnceTheCurrentGenerationSucceeded() throws Exception {
     ReachableEnvironment env = ReachableEnvironment.create(cluster, "kwait", "wps-api");
     cluster.apply(env.migration());
-    Job job = awaitJobs(env, 1).get(0);
-    awaitStatus(env, s -> s.getPhase() == Phase.Running);
+    Job job = env.awaitJobs(1).get(0);
+    env.awaitStatus(s -> s.getPhase() == Phase.Running);
 
     Path kubeconfig = Files.createTempFile("kubeconfig", ".yaml");
     Files.writeString(kubeconfig, KubeApiServerSupport.kubeConfigYaml());
@@ -146,36 +145,6 @@ class RunControlIT {
       wait.destroyForcibly();
       Files.deleteIfExists(kubeconfig);
     }
-  }
-
-  static DatabaseMigrationStatus awaitStatus(ReachableEnvironment env,
-      Predicate<DatabaseMigrationStatus> until) {
-    return await(env.name() + " status").atMost(TIMEOUT).until(() -> {
-      DatabaseMigration dbm = client.resources(DatabaseMigration.class)
-          .inNamespace(env.namespace()).withName(env.name()).get();
-      return dbm == null ? null : dbm.getStatus();
-    }, s -> s != null && s.getObservedGeneration() != null && until.test(s));
-  }
-
-  static List<Job> awaitJobs(ReachableEnvironment env, int count) {
-    return await(count + " Jobs in " + env.namespace()).atMost(TIMEOUT)
-        .until(() -> cluster.jobs(env.namespace()), jobs -> jobs.size() == count);
-  }
-
-  static void edit(ReachableEnvironment env, Consumer<DatabaseMigration> change) {
-    client.resources(DatabaseMigration.class).inNamespace(env.namespace()).withName(env.name())
-        .edit(d -> {
-          if (d.getMetadata().getAnnotations() == null) {
-            d.getMetadata().setAnnotations(new java.util.HashMap<>());
-          }
-          change.accept(d);
-          return d;
-        });
-  }
-
-  static String readyReason(DatabaseMigrationStatus status) {
-    return status.getConditions().stream().filter(c -> ConditionTypes.READY.equals(c.getType()))
-        .map(c -> c.getReason()).findFirst().orElse(null);
   }
 
   static io.fabric8.kubernetes.api.model.Condition condition(DatabaseMigrationStatus status,

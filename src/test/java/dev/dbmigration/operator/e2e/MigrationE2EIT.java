@@ -7,29 +7,22 @@ import dev.dbmigration.operator.api.v1alpha1.Action;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
 import dev.dbmigration.operator.api.v1alpha1.Phase;
-import dev.dbmigration.operator.localrun.ImageMapping;
-import dev.dbmigration.operator.localrun.LocalJobRunner;
 import dev.dbmigration.operator.testing.Fixtures;
-import dev.dbmigration.operator.testing.KubeApiServerSupport;
-import dev.dbmigration.operator.testing.OperatorHarness;
-import dev.dbmigration.operator.testing.Prerequisites;
+import dev.dbmigration.operator.testing.RealMigrationStack;
 import dev.dbmigration.operator.testing.TestCluster;
 import dev.dbmigration.operator.testing.TestPostgres;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,38 +39,24 @@ class MigrationE2EIT {
   static final String APP_IMAGE = "registry.example/wps-api:pr-1234";
   static final String BROKEN_IMAGE = "registry.example/broken:1";
 
+  static RealMigrationStack stack;
   static KubernetesClient client;
   static TestCluster cluster;
   static TestPostgres postgres;
-  static OperatorHarness operator;
-  static LocalJobRunner runner;
 
   @BeforeAll
-  static void start() throws Exception {
-    if (!Files.isExecutable(Path.of("/usr/bin/alembic"))) {
-      Prerequisites.missing("/usr/bin/alembic (apt-get install alembic python3-psycopg2)");
-    }
-    postgres = TestPostgres.get();
-    client = KubeApiServerSupport.newClient();
-    KubeApiServerSupport.applyCrd(client);
-    cluster = new TestCluster(client);
-    runner = new LocalJobRunner(client, ImageMapping.of(Map.of(
-        APP_IMAGE, Path.of("examples/alembic").toAbsolutePath(),
-        BROKEN_IMAGE, Path.of("src/test/resources/alembic-failing").toAbsolutePath())),
-        Map.of("PYTHONDONTWRITEBYTECODE", "1"), Set.of()).start();
-    operator = new OperatorHarness(client).start();
+  static void start() {
+    stack = RealMigrationStack.start(Map.of(APP_IMAGE, Path.of("examples/alembic"),
+        BROKEN_IMAGE, Path.of("src/test/resources/alembic-failing")));
+    client = stack.client();
+    cluster = stack.cluster();
+    postgres = stack.postgres();
   }
 
   @AfterAll
   static void stop() {
-    if (operator != null) {
-      operator.stop();
-    }
-    if (runner != null) {
-      runner.close();
-    }
-    if (client != null) {
-      client.close();
+    if (stack != null) {
+      stack.close();
     }
   }
 
@@ -88,10 +67,7 @@ class MigrationE2EIT {
   static Environment environment(String prefix) throws Exception {
     TestPostgres.Credentials db = postgres.createDatabase(prefix);
     String ns = cluster.newNamespace(prefix.replace("_", "-"));
-    cluster.createSecret(ns, "app-creds", Map.of("app-db-name", db.database(),
-        "app-db-username", db.username(), "app-db-password", db.password()));
-    cluster.createReadyPod(ns, "patroni-app-0",
-        Map.of("cluster-name", "patroni-app", "role", "master"), postgres.host());
+    cluster.createDatabaseEnvironment(ns, "app-creds", "patroni-app", db, postgres);
     return new Environment(ns, db);
   }
 
@@ -122,18 +98,6 @@ class MigrationE2EIT {
             && (s.getPhase() == Phase.Succeeded || s.getPhase() == Phase.Failed));
   }
 
-  /** The database's revision by SQL: alembic_version's rows, sorted, or "base". */
-  static String revisionInDatabase(Environment env) throws Exception {
-    try (Connection c = postgres.connect(env.db()); Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT version_num FROM alembic_version ORDER BY 1")) {
-      List<String> rows = new ArrayList<>();
-      while (rs.next()) {
-        rows.add(rs.getString(1));
-      }
-      return rows.isEmpty() ? "base" : String.join(",", rows);
-    }
-  }
-
   static boolean tableExists(Environment env, String table) throws Exception {
     try (Connection c = postgres.connect(env.db()); Statement s = c.createStatement();
          ResultSet rs = s.executeQuery("SELECT to_regclass('" + table + "') IS NOT NULL")) {
@@ -146,7 +110,7 @@ class MigrationE2EIT {
       List<String> expectedCommand) throws Exception {
     DatabaseMigrationStatus status = awaitFinished(env, generation);
     assertThat(status.getPhase()).as(status.getMessage()).isEqualTo(Phase.Succeeded);
-    assertThat(revisionInDatabase(env)).isEqualTo(expectedRevision);
+    assertThat(postgres.alembicRevision(env.db().database())).isEqualTo(expectedRevision);
     assertThat(status.getRevision().getCurrent()).isEqualTo(expectedRevision);
     Job job = client.batch().v1().jobs().inNamespace(env.namespace())
         .withName(status.getJobName()).get();
@@ -170,7 +134,7 @@ class MigrationE2EIT {
     await("no second run of generation 1").during(Duration.ofSeconds(3))
         .atMost(Duration.ofSeconds(10))
         .until(() -> cluster.jobs(env.namespace()).size() == 1
-            && "3c4d5e6f7081".equals(revisionInDatabase(env)));
+            && "3c4d5e6f7081".equals(postgres.alembicRevision(env.db().database())));
 
     edit(env, d -> d.getSpec().setTarget("head"));
     assertRun(env, 2, "8192a3b4c5d6", List.of("alembic", "upgrade", "head"));
@@ -241,7 +205,7 @@ class MigrationE2EIT {
     assertThat(failed.getPhase()).isEqualTo(Phase.Failed);
     assertThat(failed.getMessage()).contains("boom: intentional failure in revision b2c3d4e5f6a7");
     assertThat(failed.getMessage().length()).isLessThan(2500);
-    assertThat(revisionInDatabase(env)).isEqualTo("a1b2c3d4e5f6");
+    assertThat(postgres.alembicRevision(env.db().database())).isEqualTo("a1b2c3d4e5f6");
     assertThat(failed.getRevision().getCurrent()).isEqualTo("a1b2c3d4e5f6");
     assertThat(tableExists(env, "partial_table")).isFalse();
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->

@@ -9,11 +9,8 @@ import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
 import dev.dbmigration.operator.api.v1alpha1.Phase;
 import dev.dbmigration.operator.api.v1alpha1.Reasons;
 import dev.dbmigration.operator.api.v1alpha1.RunRecord;
-import dev.dbmigration.operator.localrun.ImageMapping;
-import dev.dbmigration.operator.localrun.LocalJobRunner;
-import dev.dbmigration.operator.testing.KubeApiServerSupport;
-import dev.dbmigration.operator.testing.OperatorHarness;
-import dev.dbmigration.operator.testing.Prerequisites;
+import dev.dbmigration.operator.testing.Directories;
+import dev.dbmigration.operator.testing.RealMigrationStack;
 import dev.dbmigration.operator.testing.ServiceAccountClients;
 import dev.dbmigration.operator.testing.TestCluster;
 import dev.dbmigration.operator.testing.TestPostgres;
@@ -28,15 +25,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -65,47 +58,33 @@ class PrPreviewLifeE2EIT {
   @TempDir
   static Path builds;
 
+  static RealMigrationStack stack;
   static KubernetesClient admin;
   static TestCluster cluster;
   static TestPostgres postgres;
-  static OperatorHarness operator;
-  static LocalJobRunner runner;
 
   @BeforeAll
   static void start() throws IOException {
-    if (!Files.isExecutable(Path.of("/usr/bin/alembic"))) {
-      Prerequisites.missing("/usr/bin/alembic (apt-get install alembic python3-psycopg2)");
-    }
-    postgres = TestPostgres.get();
-    admin = KubeApiServerSupport.newClient();
-    KubeApiServerSupport.applyCrd(admin);
-    cluster = new TestCluster(admin);
     // Build 1 of the PR lacks the sample's newest revision; build 2 adds it.
     Path build1 = builds.resolve("build-1");
-    copyTree(Path.of("examples/alembic"), build1);
+    Directories.copy(Path.of("examples/alembic"), build1);
     try (Stream<Path> newest = Files.list(build1.resolve("migrations/versions"))) {
       for (Path file : newest.filter(f -> f.getFileName().toString().startsWith(BUILD_2_HEAD))
           .toList()) {
         Files.delete(file);
       }
     }
-    runner = new LocalJobRunner(admin, ImageMapping.of(Map.of(
-        REPOSITORY + ":" + BUILD_1, build1,
-        REPOSITORY + ":" + BUILD_2, Path.of("examples/alembic").toAbsolutePath())),
-        Map.of("PYTHONDONTWRITEBYTECODE", "1"), Set.of()).start();
-    operator = new OperatorHarness(admin).start();
+    stack = RealMigrationStack.start(Map.of(REPOSITORY + ":" + BUILD_1, build1,
+        REPOSITORY + ":" + BUILD_2, Path.of("examples/alembic")));
+    admin = stack.client();
+    cluster = stack.cluster();
+    postgres = stack.postgres();
   }
 
   @AfterAll
   static void stop() {
-    if (operator != null) {
-      operator.stop();
-    }
-    if (runner != null) {
-      runner.close();
-    }
-    if (admin != null) {
-      admin.close();
+    if (stack != null) {
+      stack.close();
     }
   }
 
@@ -133,7 +112,7 @@ class PrPreviewLifeE2EIT {
     DatabaseMigrationStatus first = awaitStatus(ns, s -> s.getPhase() == Phase.Succeeded);
     assertThat(first.getImage()).isEqualTo(REPOSITORY + ":" + BUILD_1);
     assertThat(first.getRevision().getCurrent()).isEqualTo(BUILD_1_HEAD);
-    assertThat(revisionInDatabase(db)).isEqualTo(BUILD_1_HEAD);
+    assertThat(postgres.alembicRevision(db.database())).isEqualTo(BUILD_1_HEAD);
     assertThat(initContainer.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
         .as("the app's init container is released").isEqualTo(WaitForMigration.READY);
 
@@ -143,7 +122,7 @@ class PrPreviewLifeE2EIT {
     DatabaseMigrationStatus second = awaitStatus(ns, s -> s.getPhase() == Phase.Succeeded
         && (REPOSITORY + ":" + BUILD_2).equals(s.getImage()));
     assertThat(second.getRevision().getCurrent()).isEqualTo(BUILD_2_HEAD);
-    assertThat(revisionInDatabase(db)).isEqualTo(BUILD_2_HEAD);
+    assertThat(postgres.alembicRevision(db.database())).isEqualTo(BUILD_2_HEAD);
     assertThat(second.getHistory()).extracting(RunRecord::getImage, RunRecord::getFrom,
         RunRecord::getTo, RunRecord::getResult).containsExactly(
             org.assertj.core.groups.Tuple.tuple(REPOSITORY + ":" + BUILD_1, "base", BUILD_1_HEAD,
@@ -163,7 +142,8 @@ class PrPreviewLifeE2EIT {
             && cluster.jobs(ns).isEmpty()
             && admin.pods().inNamespace(ns).withLabel("job-name").list().getItems().isEmpty());
     assertThat(admin.apps().deployments().inNamespace(ns).list().getItems()).isEmpty();
-    assertThat(revisionInDatabase(db)).as("the database keeps its schema").isEqualTo(BUILD_2_HEAD);
+    assertThat(postgres.alembicRevision(db.database())).as("the database keeps its schema")
+        .isEqualTo(BUILD_2_HEAD);
   }
 
   /** {@code helm template pr-1234 examples/pr-preview --set image.tag=BUILD}. */
@@ -201,27 +181,5 @@ class PrPreviewLifeE2EIT {
   static String readyReason(DatabaseMigrationStatus status) {
     return status.getConditions().stream().filter(c -> "Ready".equals(c.getType()))
         .map(c -> c.getReason()).findFirst().orElse(null);
-  }
-
-  static String revisionInDatabase(TestPostgres.Credentials db) throws Exception {
-    try (Connection c = postgres.connect(db); Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT string_agg(version_num, ',' ORDER BY version_num)"
-             + " FROM alembic_version")) {
-      rs.next();
-      return rs.getString(1) == null ? "base" : rs.getString(1);
-    }
-  }
-
-  static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> paths = Files.walk(from)) {
-      for (Path path : paths.toList()) {
-        Path target = to.resolve(from.relativize(path).toString());
-        if (Files.isDirectory(path)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(path, target);
-        }
-      }
-    }
   }
 }

@@ -3,6 +3,7 @@ package dev.dbmigration.operator.install;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+import dev.dbmigration.operator.testing.Directories;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /** The chart under helm/, rendered and linted by the Helm library that helm-java embeds. */
 final class Chart {
@@ -69,12 +69,12 @@ final class Chart {
     }
     Path copy = Files.createTempDirectory("chart-lint").resolve(Manifests.CHART.getFileName());
     try {
-      copyTree(Manifests.CHART, copy);
+      Directories.copy(Manifests.CHART, copy);
       Map<String, Object> defaults = values(Files.readString(copy.resolve("values.yaml")));
       Files.writeString(copy.resolve("values.yaml"), Serialization.asYaml(overlay(defaults, values)));
       return new Helm(copy).lint().strict().call();
     } finally {
-      deleteTree(copy.getParent());
+      Directories.delete(copy.getParent());
     }
   }
 
@@ -103,27 +103,6 @@ final class Chart {
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> paths = Files.walk(from)) {
-      for (Path path : paths.toList()) {
-        Path target = to.resolve(from.relativize(path).toString());
-        if (Files.isDirectory(path)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(path, target);
-        }
-      }
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
     }
   }
 

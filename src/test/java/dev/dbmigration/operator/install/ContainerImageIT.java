@@ -224,10 +224,7 @@ class ContainerImageIT {
     // (the jlinked runtime's java.sql and its TLS/SCRAM code) before it makes the Job.
     TestPostgres postgres = TestPostgres.get();
     TestPostgres.Credentials db = postgres.createDatabase("image");
-    cluster.createSecret(ns, "app-creds", Map.of("app-db-name", db.database(),
-        "app-db-username", db.username(), "app-db-password", db.password()));
-    cluster.createReadyPod(ns, "patroni-app-0",
-        Map.of("cluster-name", "patroni-app", "role", "master"), postgres.host());
+    cluster.createDatabaseEnvironment(ns, "app-creds", "patroni-app", db, postgres);
     DatabaseMigration dbm = Fixtures.migration(ns, "app");
     dbm.getSpec().getDatabase().setPort(postgres.port());
     cluster.apply(dbm);

@@ -56,10 +56,7 @@ class ManyResourcesIT {
       KubeApiServerSupport.applyCrd(admin);
       TestCluster cluster = new TestCluster(admin);
       String ns = cluster.newNamespace("many");
-      cluster.createSecret(ns, "app-creds", Map.of("app-db-name", db.database(),
-          "app-db-username", db.username(), "app-db-password", db.password()));
-      cluster.createReadyPod(ns, "patroni-app-0",
-          Map.of("cluster-name", "patroni-app", "role", "master"), postgres.host());
+      cluster.createDatabaseEnvironment(ns, "app-creds", "patroni-app", db, postgres);
       for (int i = 0; i < VALID; i++) {
         addresses.add(new TcpProxy(postgres.host(), postgres.port()));
       }

@@ -12,12 +12,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -60,10 +55,7 @@ final class RealDatabases {
 
   Environment environment(String prefix, TestPostgres.Credentials db) {
     String ns = cluster.newNamespace(prefix);
-    cluster.createSecret(ns, "app-creds", Map.of("app-db-name", db.database(),
-        "app-db-username", db.username(), "app-db-password", db.password()));
-    cluster.createReadyPod(ns, "patroni-app-0",
-        Map.of("cluster-name", "patroni-app", "role", "master"), postgres.host());
+    cluster.createDatabaseEnvironment(ns, "app-creds", "patroni-app", db, postgres);
     return new Environment(ns, db);
   }
 
@@ -81,29 +73,6 @@ final class RealDatabases {
     return new LocalJobRunner(client, ImageMapping.of(Map.of(
         Fixtures.IMAGE, Path.of("examples/alembic").toAbsolutePath())),
         Map.of("PYTHONDONTWRITEBYTECODE", "1"), Set.of(namespaces)).start();
-  }
-
-  /** The database's revision by SQL: alembic_version's rows, sorted, or "base". */
-  String revisionInDatabase(TestPostgres.Credentials db) throws SQLException {
-    try (Connection c = postgres.connect(db); Statement s = c.createStatement()) {
-      if (!tableExists(s)) {
-        return "base";
-      }
-      List<String> rows = new ArrayList<>();
-      try (ResultSet rs = s.executeQuery("SELECT version_num FROM alembic_version ORDER BY 1")) {
-        while (rs.next()) {
-          rows.add(rs.getString(1));
-        }
-      }
-      return rows.isEmpty() ? "base" : String.join(",", rows);
-    }
-  }
-
-  private static boolean tableExists(Statement s) throws SQLException {
-    try (ResultSet rs = s.executeQuery("SELECT to_regclass('alembic_version') IS NOT NULL")) {
-      rs.next();
-      return rs.getBoolean(1);
-    }
   }
 
   DatabaseMigrationStatus status(String namespace, String name) {

@@ -83,7 +83,8 @@ class SameDatabaseIT {
         String observed = "most Jobs unfinished at once " + mostAtOnce.get()
             + "; api " + databases.status(ns, "api").getPhase()
             + ", worker " + databases.status(ns, "worker").getPhase()
-            + "; " + jobs.size() + " Jobs; database at " + databases.revisionInDatabase(env.db())
+            + "; " + jobs.size() + " Jobs; database at "
+            + databases.postgres().alembicRevision(env.db().database())
             + "; one said " + (waited == null ? "nothing about waiting" : WAITING);
         String expected = "most Jobs unfinished at once 1; api Succeeded, worker Succeeded; "
             + "2 Jobs; database at " + RealDatabases.HEAD + "; one said " + WAITING;

@@ -7,13 +7,9 @@ import dev.dbmigration.operator.api.v1alpha1.Action;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
 import dev.dbmigration.operator.api.v1alpha1.Phase;
-import dev.dbmigration.operator.localrun.ImageMapping;
-import dev.dbmigration.operator.localrun.LocalJobRunner;
 import dev.dbmigration.operator.testing.CapturedLog;
 import dev.dbmigration.operator.testing.Fixtures;
-import dev.dbmigration.operator.testing.KubeApiServerSupport;
-import dev.dbmigration.operator.testing.OperatorHarness;
-import dev.dbmigration.operator.testing.Prerequisites;
+import dev.dbmigration.operator.testing.RealMigrationStack;
 import dev.dbmigration.operator.testing.TestCluster;
 import dev.dbmigration.operator.testing.TestPostgres;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -27,11 +23,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -41,7 +33,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -76,11 +67,10 @@ class SecretHygieneIT {
   static final String NAME = "app";
   static final String SECRET = NAME + "-creds";
 
+  static RealMigrationStack stack;
   static KubernetesClient client;
   static TestCluster cluster;
   static TestPostgres postgres;
-  static LocalJobRunner runner;
-  static OperatorHarness operator;
   static CapturedLog log;
   static final List<String> namespaces = new ArrayList<>();
   /** The main environment, shared by the upgrade, history and rotation scenarios in order. */
@@ -88,39 +78,26 @@ class SecretHygieneIT {
 
   @BeforeAll
   static void start() {
-    if (!Files.isExecutable(Path.of("/usr/bin/alembic"))) {
-      Prerequisites.missing("/usr/bin/alembic (apt-get install alembic python3-psycopg2)");
-    }
-    postgres = TestPostgres.get();
     // The operator at DEBUG (what LOG_LEVEL=debug gives in production), the rest as the product's
     // log4j2.xml has it; attached before anything starts, so startup is included.
     log = CapturedLog.start(Map.of("dev.dbmigration", Level.DEBUG, "io.javaoperatorsdk", Level.INFO));
-    client = KubeApiServerSupport.newClient();
-    KubeApiServerSupport.applyCrd(client);
-    cluster = new TestCluster(client);
-    runner = new LocalJobRunner(client, ImageMapping.of(Map.of(
-        APP_IMAGE, Path.of("examples/alembic").toAbsolutePath(),
-        BROKEN_IMAGE, Path.of("src/test/resources/alembic-failing").toAbsolutePath())),
-        Map.of("PYTHONDONTWRITEBYTECODE", "1"), Set.of()).start();
-    operator = new OperatorHarness(client).start();
+    stack = RealMigrationStack.start(Map.of(APP_IMAGE, Path.of("examples/alembic"),
+        BROKEN_IMAGE, Path.of("src/test/resources/alembic-failing")));
+    client = stack.client();
+    cluster = stack.cluster();
+    postgres = stack.postgres();
   }
 
   @AfterAll
   static void stop() {
-    if (operator != null) {
-      operator.stop();
-    }
-    if (runner != null) {
-      runner.close();
-    }
-    if (log != null) {
-      log.close();
-    }
-    if (client != null) {
+    if (stack != null) {
       for (String ns : namespaces) {
         client.resources(DatabaseMigration.class).inNamespace(ns).delete();
       }
-      client.close();
+      stack.close();
+    }
+    if (log != null) {
+      log.close();
     }
   }
 
@@ -135,7 +112,7 @@ class SecretHygieneIT {
     cluster.apply(migration(shared, APP_IMAGE));
     DatabaseMigrationStatus done = awaitFinished(shared, 1);
     Job job = job(shared, done);
-    String observed = done.getPhase() + " at " + revisionInDatabase(shared) + "; password "
+    String observed = done.getPhase() + " at " + postgres.alembicRevision(shared.db().database()) + "; password "
         + (passwordByReferenceOnly(job) ? "by secretKeyRef only" : "NOT by reference alone");
     record("secret hygiene: upgrade head with real alembic",
         "Succeeded at 8192a3b4c5d6; password by secretKeyRef only", observed);
@@ -167,7 +144,7 @@ class SecretHygieneIT {
       d.getSpec().setTarget("heads");
     });
     DatabaseMigrationStatus done = awaitFinished(shared, 3);
-    String observed = done.getPhase() + " at " + revisionInDatabase(shared) + "; password "
+    String observed = done.getPhase() + " at " + postgres.alembicRevision(shared.db().database()) + "; password "
         + (passwordByReferenceOnly(job(shared, done)) ? "by secretKeyRef only" : "NOT by reference alone");
     record("secret hygiene: password rotated, then upgrade heads",
         "Succeeded at 8192a3b4c5d6; password by secretKeyRef only", observed);
@@ -338,10 +315,7 @@ class SecretHygieneIT {
     TestPostgres.Credentials db = postgres.createDatabase(prefix, password);
     String ns = cluster.newNamespace(prefix.replace("_", "-"));
     namespaces.add(ns);
-    cluster.createSecret(ns, SECRET, Map.of("app-db-name", db.database(),
-        "app-db-username", db.username(), "app-db-password", db.password()));
-    cluster.createReadyPod(ns, "patroni-app-0",
-        Map.of("cluster-name", "patroni-app", "role", "master"), postgres.host());
+    cluster.createDatabaseEnvironment(ns, SECRET, "patroni-app", db, postgres);
     return new Environment(ns, db);
   }
 
@@ -419,19 +393,6 @@ class SecretHygieneIT {
       }
     }
     return out.toString();
-  }
-
-  /** The database's revision by SQL, as the administrator: the role's password changes. */
-  static String revisionInDatabase(Environment env) throws Exception {
-    try (Connection c = postgres.connectAsAdmin(env.db().database());
-         Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT version_num FROM alembic_version ORDER BY 1")) {
-      List<String> rows = new ArrayList<>();
-      while (rs.next()) {
-        rows.add(rs.getString(1));
-      }
-      return rows.isEmpty() ? "base" : String.join(",", rows);
-    }
   }
 
   static String readyReason(DatabaseMigrationStatus status) {

@@ -9,7 +9,6 @@ import dev.dbmigration.operator.localrun.LocalJobRunner;
 import dev.dbmigration.operator.reliability.RealDatabases.Environment;
 import dev.dbmigration.operator.testing.KubeApiServerSupport;
 import dev.dbmigration.operator.testing.OperatorHarness;
-import dev.dbmigration.operator.testing.TestPostgres;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -67,8 +66,7 @@ class SecretRotationIT {
             + Serialization.asYaml(admin.v1().events().inNamespace(ns).list());
         boolean leaked = passwords.stream().anyMatch(everything::contains);
         String observed = String.join(", ", runs) + "; " + jobs.size() + " Jobs; database at "
-            + databases.revisionInDatabase(new TestPostgres.Credentials(env.db().database(),
-                env.db().username(), passwords.get(passwords.size() - 1))) + "; password "
+            + databases.postgres().alembicRevision(env.db().database()) + "; password "
             + (byReferenceOnly ? "by secretKeyRef only" : "as a value") + (leaked ? ", LEAKED" : "");
         String expected = "Succeeded at 3c4d5e6f7081, Succeeded at " + RealDatabases.HEAD
             + ", Succeeded at " + RealDatabases.HEAD + "; 3 Jobs; database at "

@@ -62,6 +62,19 @@ public final class TestCluster {
         "app-db-password", PASSWORD));
   }
 
+  /**
+   * A PR environment whose database is real: Secret {@code secret} with the seed's keys for
+   * {@code db}, and the Patroni leader {@code <cluster>-0} (labels cluster-name and role=master),
+   * Running and Ready at the test PostgreSQL's address.
+   */
+  public void createDatabaseEnvironment(String namespace, String secret, String cluster,
+      TestPostgres.Credentials db, TestPostgres postgres) {
+    createSecret(namespace, secret, Map.of("app-db-name", db.database(),
+        "app-db-username", db.username(), "app-db-password", db.password()));
+    createReadyPod(namespace, cluster + "-0", Map.of("cluster-name", cluster, "role", "master"),
+        postgres.host());
+  }
+
   public DatabaseMigration apply(DatabaseMigration dbm) {
     return client.resource(dbm).create();
   }

@@ -4,8 +4,11 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import org.postgresql.Driver;
@@ -136,6 +139,29 @@ public final class TestPostgres {
   public Connection connect(Credentials credentials) throws SQLException {
     return DriverManager.getConnection(jdbcUrl(credentials.database()), credentials.username(),
         credentials.password());
+  }
+
+  /**
+   * The Alembic revision of {@code database} by SQL, read as the administrator (so it does not
+   * depend on the role's password, which some tests rotate): alembic_version's rows, sorted and
+   * comma-separated, or "base" when it has none or does not exist yet.
+   */
+  public String alembicRevision(String database) throws SQLException {
+    try (Connection c = connectAsAdmin(database); Statement s = c.createStatement()) {
+      try (ResultSet exists = s.executeQuery("SELECT to_regclass('alembic_version') IS NOT NULL")) {
+        exists.next();
+        if (!exists.getBoolean(1)) {
+          return "base";
+        }
+      }
+      List<String> rows = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery("SELECT version_num FROM alembic_version ORDER BY 1")) {
+        while (rs.next()) {
+          rows.add(rs.getString(1));
+        }
+      }
+      return rows.isEmpty() ? "base" : String.join(",", rows);
+    }
   }
 
   /** A fresh database owned by a fresh role, so tests never see each other's schema. */

@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -143,10 +142,7 @@ class WaitForMigrationIT {
     TestPostgres postgres = TestPostgres.get();
     TestPostgres.Credentials db = postgres.createDatabase(prefix.replace('-', '_'));
     String ns = cluster.newNamespace(prefix);
-    cluster.createSecret(ns, "wps-api-creds", Map.of("app-db-name", db.database(),
-        "app-db-username", db.username(), "app-db-password", db.password()));
-    cluster.createReadyPod(ns, "patroni-wps-api-0",
-        Map.of("cluster-name", "patroni-wps-api", "role", "master"), postgres.host());
+    cluster.createDatabaseEnvironment(ns, "wps-api-creds", "patroni-wps-api", db, postgres);
     List<HasMetadata> objects;
     try (InputStream in = Files.newInputStream(EXAMPLE)) {
       objects = admin.load(in).items();
