@@ -61,7 +61,7 @@ class DatabaseNotReadyIT {
 
       DatabaseMigrationStatus done = rig.awaitStatus("Succeeded",
           s -> s.getPhase() == Phase.Succeeded || s.getPhase() == Phase.Failed);
-      String revision = ReliabilityRig.revision(postgres.connect(db));
+      String revision = TestPostgres.alembicRevision(postgres.connect(db));
       ScenarioTable.record("database back after being unreachable",
           "Succeeded, 1 Job, database at " + HEAD,
           done.getPhase() + ", " + rig.cluster.jobs(rig.namespace).size()
@@ -106,8 +106,8 @@ class DatabaseNotReadyIT {
 
       DatabaseMigrationStatus done = rig.awaitStatus("Succeeded after the promotion",
           s -> s.getPhase() == Phase.Succeeded || s.getPhase() == Phase.Failed);
-      String revision = ReliabilityRig.revision(standby.connect(db));
-      String onOldPrimary = ReliabilityRig.revision(postgres.connect(db));
+      String revision = TestPostgres.alembicRevision(standby.connect(db));
+      String onOldPrimary = TestPostgres.alembicRevision(postgres.connect(db));
       ScenarioTable.record("leader promoted after recovery",
           "Succeeded, 1 Job, promoted server at " + HEAD + ", old primary at base",
           done.getPhase() + ", " + rig.cluster.jobs(rig.namespace).size()

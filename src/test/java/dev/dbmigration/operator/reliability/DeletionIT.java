@@ -53,7 +53,7 @@ class DeletionIT {
           .until(() -> gate.waiting().isEmpty());
       await("nothing applied").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
           .until(() -> ReliabilityRig.effects(postgres.connect(db)) == 0);
-      String revision = ReliabilityRig.revision(postgres.connect(db));
+      String revision = TestPostgres.alembicRevision(postgres.connect(db));
       ScenarioTable.record("resource deleted mid-run",
           "resource gone, 0 Jobs, 0 pods, database at base",
           (rig.resource() == null ? "resource gone" : "resource still there") + ", "

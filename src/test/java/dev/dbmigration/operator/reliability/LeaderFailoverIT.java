@@ -60,7 +60,7 @@ class LeaderFailoverIT {
           .sorted(Comparator.comparing(j -> j.getMetadata().getCreationTimestamp())).toList();
       AttemptStatus attempt = done.getAttempts() == null || done.getAttempts().isEmpty() ? null
           : done.getAttempts().get(0);
-      String revision = ReliabilityRig.revision(postgres.connect(db));
+      String revision = TestPostgres.alembicRevision(postgres.connect(db));
       int effects = ReliabilityRig.effects(postgres.connect(db));
       ScenarioTable.record("leader failover during a run",
           "Succeeded, attempt 1 LeaderChanged, 2 Jobs, effect applied 1x, at c0ffee000001",

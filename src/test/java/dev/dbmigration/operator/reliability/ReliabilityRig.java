@@ -23,7 +23,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -128,25 +127,6 @@ final class ReliabilityRig implements AutoCloseable {
   List<String> eventReasons() {
     return client.v1().events().inNamespace(namespace).list().getItems().stream()
         .map(Event::getReason).toList();
-  }
-
-  /** alembic_version's rows, sorted and joined, or "base" when it is empty or absent. */
-  static String revision(Connection connection) throws Exception {
-    try (connection; Statement s = connection.createStatement()) {
-      try (ResultSet exists = s.executeQuery("SELECT to_regclass('alembic_version') IS NOT NULL")) {
-        exists.next();
-        if (!exists.getBoolean(1)) {
-          return "base";
-        }
-      }
-      List<String> rows = new ArrayList<>();
-      try (ResultSet rs = s.executeQuery("SELECT version_num FROM alembic_version ORDER BY 1")) {
-        while (rs.next()) {
-          rows.add(rs.getString(1));
-        }
-      }
-      return rows.isEmpty() ? "base" : String.join(",", rows);
-    }
   }
 
   /** How many rows the gated revision left in its table: 1 exactly when it was applied once. */

@@ -147,7 +147,12 @@ public final class TestPostgres {
    * comma-separated, or "base" when it has none or does not exist yet.
    */
   public String alembicRevision(String database) throws SQLException {
-    try (Connection c = connectAsAdmin(database); Statement s = c.createStatement()) {
+    return alembicRevision(connectAsAdmin(database));
+  }
+
+  /** The same through {@code connection} (any server, a standby too), which it closes. */
+  public static String alembicRevision(Connection connection) throws SQLException {
+    try (connection; Statement s = connection.createStatement()) {
       try (ResultSet exists = s.executeQuery("SELECT to_regclass('alembic_version') IS NOT NULL")) {
         exists.next();
         if (!exists.getBoolean(1)) {
