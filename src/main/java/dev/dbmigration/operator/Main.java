@@ -1,6 +1,10 @@
 package dev.dbmigration.operator;
 
 import dev.dbmigration.operator.local.LocalMode;
+import dev.dbmigration.operator.runtime.HealthServer;
+import dev.dbmigration.operator.runtime.MetricsServer;
+import dev.dbmigration.operator.runtime.MigrationOperator;
+import dev.dbmigration.operator.runtime.OperatorSettings;
 import dev.dbmigration.operator.waiting.WaitArguments;
 import dev.dbmigration.operator.waiting.WaitForMigration;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,7 +1,7 @@
 package dev.dbmigration.operator.controller;
 
-import dev.dbmigration.operator.model.JobOutcome;
-import dev.dbmigration.operator.model.Labels;
+import dev.dbmigration.operator.model.job.JobOutcome;
+import dev.dbmigration.operator.model.job.Labels;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;

@@ -1,6 +1,6 @@
 package dev.dbmigration.operator.controller;
 
-import dev.dbmigration.operator.model.Backoff;
+import dev.dbmigration.operator.model.run.Backoff;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

@@ -2,8 +2,8 @@ package dev.dbmigration.operator.controller;
 
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseSpec;
-import dev.dbmigration.operator.model.Labels;
-import dev.dbmigration.operator.model.LeaderSelection;
+import dev.dbmigration.operator.model.job.Labels;
+import dev.dbmigration.operator.model.leader.LeaderSelection;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;

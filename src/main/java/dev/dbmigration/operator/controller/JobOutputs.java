@@ -1,7 +1,7 @@
 package dev.dbmigration.operator.controller;
 
-import dev.dbmigration.operator.model.JobPodOutput;
-import dev.dbmigration.operator.model.MigrationJobBuilder;
+import dev.dbmigration.operator.model.job.JobPodOutput;
+import dev.dbmigration.operator.model.job.MigrationJobBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,7 +1,7 @@
 package dev.dbmigration.operator.controller;
 
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
-import dev.dbmigration.operator.model.Labels;
+import dev.dbmigration.operator.model.job.Labels;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;

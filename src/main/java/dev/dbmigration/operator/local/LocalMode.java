@@ -1,7 +1,7 @@
 package dev.dbmigration.operator.local;
 
-import dev.dbmigration.operator.MigrationOperator;
-import dev.dbmigration.operator.OperatorSettings;
+import dev.dbmigration.operator.runtime.MigrationOperator;
+import dev.dbmigration.operator.runtime.OperatorSettings;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseSpec;

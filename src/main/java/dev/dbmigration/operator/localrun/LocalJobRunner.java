@@ -1,6 +1,6 @@
 package dev.dbmigration.operator.localrun;
 
-import dev.dbmigration.operator.model.Labels;
+import dev.dbmigration.operator.model.job.Labels;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,7 +1,7 @@
 package dev.dbmigration.operator.waiting;
 
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
-import dev.dbmigration.operator.model.Readiness;
+import dev.dbmigration.operator.model.status.Readiness;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;

@@ -5,7 +5,7 @@ import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
 import dev.dbmigration.operator.database.DatabaseLogin;
 import dev.dbmigration.operator.database.Probe;
 import dev.dbmigration.operator.database.RevisionReader;
-import dev.dbmigration.operator.model.Labels;
+import dev.dbmigration.operator.model.job.Labels;
 import dev.dbmigration.operator.testing.Fixtures;
 import dev.dbmigration.operator.testing.KubeApiServerSupport;
 import dev.dbmigration.operator.testing.TestCluster;

@@ -7,7 +7,7 @@ import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
 import dev.dbmigration.operator.api.v1alpha1.Engine;
 import dev.dbmigration.operator.api.v1alpha1.Phase;
 import dev.dbmigration.operator.api.v1alpha1.Reasons;
-import dev.dbmigration.operator.model.MigrationState;
+import dev.dbmigration.operator.model.status.MigrationState;
 import dev.dbmigration.operator.testing.Fixtures;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -3,8 +3,8 @@ package dev.dbmigration.operator.install;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
-import dev.dbmigration.operator.model.MigrationJobBuilder;
-import dev.dbmigration.operator.model.SpecValidator;
+import dev.dbmigration.operator.model.job.MigrationJobBuilder;
+import dev.dbmigration.operator.model.validation.SpecValidator;
 import dev.dbmigration.operator.testing.KubeApiServerSupport;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
-import dev.dbmigration.operator.model.MigrationJobBuilder;
+import dev.dbmigration.operator.model.job.MigrationJobBuilder;
 import dev.dbmigration.operator.testing.Fixtures;
 import dev.dbmigration.operator.testing.KubeApiServerSupport;
 import dev.dbmigration.operator.testing.TestCluster;

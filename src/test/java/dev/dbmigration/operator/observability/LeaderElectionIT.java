@@ -3,10 +3,10 @@ package dev.dbmigration.operator.observability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.dbmigration.operator.LeaderElectionSettings;
-import dev.dbmigration.operator.MigrationOperator;
-import dev.dbmigration.operator.DatabaseCheckMode;
-import dev.dbmigration.operator.OperatorSettings;
+import dev.dbmigration.operator.runtime.LeaderElectionSettings;
+import dev.dbmigration.operator.runtime.MigrationOperator;
+import dev.dbmigration.operator.runtime.DatabaseCheckMode;
+import dev.dbmigration.operator.runtime.OperatorSettings;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.Phase;
 import dev.dbmigration.operator.testing.Fixtures;

@@ -3,7 +3,7 @@ package dev.dbmigration.operator.observability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.dbmigration.operator.MetricsServer;
+import dev.dbmigration.operator.runtime.MetricsServer;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
 import dev.dbmigration.operator.api.v1alpha1.Engine;

@@ -3,7 +3,7 @@ package dev.dbmigration.operator.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.dbmigration.operator.DatabaseCheckMode;
+import dev.dbmigration.operator.runtime.DatabaseCheckMode;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.Phase;
 import dev.dbmigration.operator.controller.DatabaseMigrationReconciler;

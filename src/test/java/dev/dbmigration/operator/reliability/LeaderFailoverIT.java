@@ -4,7 +4,7 @@ import static dev.dbmigration.operator.reliability.ReliabilityRig.readyReason;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.dbmigration.operator.DatabaseCheckMode;
+import dev.dbmigration.operator.runtime.DatabaseCheckMode;
 import dev.dbmigration.operator.api.v1alpha1.AttemptStatus;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;

@@ -3,9 +3,9 @@ package dev.dbmigration.operator.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.dbmigration.operator.HealthServer;
-import dev.dbmigration.operator.MigrationOperator;
-import dev.dbmigration.operator.OperatorSettings;
+import dev.dbmigration.operator.runtime.HealthServer;
+import dev.dbmigration.operator.runtime.MigrationOperator;
+import dev.dbmigration.operator.runtime.OperatorSettings;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.Phase;
 import dev.dbmigration.operator.api.v1alpha1.SecretKeys;

@@ -2,8 +2,8 @@ package dev.dbmigration.operator.reliability;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.dbmigration.operator.DatabaseCheckMode;
-import dev.dbmigration.operator.OperatorSettings;
+import dev.dbmigration.operator.runtime.DatabaseCheckMode;
+import dev.dbmigration.operator.runtime.OperatorSettings;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
 import dev.dbmigration.operator.localrun.ImageMapping;

@@ -7,7 +7,7 @@ import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
 import dev.dbmigration.operator.api.v1alpha1.Phase;
 import dev.dbmigration.operator.localrun.LocalJobRunner;
-import dev.dbmigration.operator.model.JobOutcome;
+import dev.dbmigration.operator.model.job.JobOutcome;
 import dev.dbmigration.operator.reliability.RealDatabases.Environment;
 import dev.dbmigration.operator.testing.KubeApiServerSupport;
 import dev.dbmigration.operator.testing.OperatorHarness;

@@ -1,8 +1,8 @@
 package dev.dbmigration.operator.testing;
 
-import dev.dbmigration.operator.DatabaseCheckMode;
-import dev.dbmigration.operator.MigrationOperator;
-import dev.dbmigration.operator.OperatorSettings;
+import dev.dbmigration.operator.runtime.DatabaseCheckMode;
+import dev.dbmigration.operator.runtime.MigrationOperator;
+import dev.dbmigration.operator.runtime.OperatorSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.Set;

@@ -1,0 +1,46 @@
+package dev.dbmigration.operator.model.job;
+
+import dev.dbmigration.operator.api.v1alpha1.Action;
+import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationSpec;
+import dev.dbmigration.operator.api.v1alpha1.EnvNames;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import java.util.List;
+
+/**
+ * Flyway: {@code flyway migrate [-target=V]} or {@code flyway info}. Flyway reads its connection
+ * from FLYWAY_URL/USER/PASSWORD, which Kubernetes assembles from the connection variables.
+ * Community Flyway has no undo, so there is no downgrade (the validator refuses one).
+ */
+public final class FlywayEngine implements MigrationEngine {
+
+  @Override
+  public String name() {
+    return "flyway";
+  }
+
+  @Override
+  public List<String> command(DatabaseMigrationSpec spec) {
+    if (MigrationEngine.actionOf(spec) == Action.HISTORY) {
+      return List.of("flyway", "info");
+    }
+    String target = MigrationEngine.targetOf(spec);
+    return target.equals("head") || target.equals("heads")
+        ? List.of("flyway", "migrate")
+        : List.of("flyway", "migrate", "-target=" + target);
+  }
+
+  @Override
+  public List<EnvVar> extraEnv(EnvNames names) {
+    EnvNames n = names != null ? names : new EnvNames();
+    return List.of(
+        env("FLYWAY_URL", "jdbc:postgresql://$(" + n.getHost() + "):$(" + n.getPort() + ")/$("
+            + n.getDatabase() + ")"),
+        env("FLYWAY_USER", "$(" + n.getUsername() + ")"),
+        env("FLYWAY_PASSWORD", "$(" + n.getPassword() + ")"));
+  }
+
+  private static EnvVar env(String name, String value) {
+    return new EnvVarBuilder().withName(name).withValue(value).build();
+  }
+}

@@ -1,0 +1,38 @@
+package dev.dbmigration.operator.model.job;
+
+import dev.dbmigration.operator.api.v1alpha1.Action;
+import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationSpec;
+import dev.dbmigration.operator.api.v1alpha1.EnvNames;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import java.util.List;
+
+/** A migration tool: how to invoke it inside the application's image. */
+public interface MigrationEngine {
+
+  /** The tool's name as the resource spells it, e.g. {@code alembic}. */
+  String name();
+
+  /**
+   * The container command, one argument per element. Never a shell line: the target comes from the
+   * resource and must not be able to smuggle in shell syntax.
+   */
+  List<String> command(DatabaseMigrationSpec spec);
+
+  /**
+   * Variables the tool needs beyond the five connection variables, built from those by
+   * Kubernetes' own {@code $(VAR)} expansion so that no credential is ever written literally.
+   */
+  default List<EnvVar> extraEnv(EnvNames names) {
+    return List.of();
+  }
+
+  /** The action in force; the CRD default also applies to specs built in code. */
+  static Action actionOf(DatabaseMigrationSpec spec) {
+    return spec.getAction() != null ? spec.getAction() : Action.UPGRADE;
+  }
+
+  /** The target in force; the CRD default also applies to specs built in code. */
+  static String targetOf(DatabaseMigrationSpec spec) {
+    return spec.getTarget() != null ? spec.getTarget() : "head";
+  }
+}

@@ -1,0 +1,263 @@
+package dev.dbmigration.operator.model.job;
+
+import dev.dbmigration.operator.api.v1alpha1.CredentialsSecret;
+import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
+import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationSpec;
+import dev.dbmigration.operator.api.v1alpha1.EnvNames;
+import dev.dbmigration.operator.api.v1alpha1.JobSettings;
+import dev.dbmigration.operator.api.v1alpha1.SecretKeys;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.LocalObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
+import io.fabric8.kubernetes.api.model.batch.v1.JobSpecBuilder;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/** Builds the Job that runs one migration of a {@link DatabaseMigration} against a given host. */
+public final class MigrationJobBuilder {
+
+  public static final String CONTAINER_NAME = "migrate";
+
+  static final int DEFAULT_BACKOFF_LIMIT = 0;
+  static final long DEFAULT_ACTIVE_DEADLINE_SECONDS = 1800L;
+  static final int DEFAULT_TTL_SECONDS_AFTER_FINISHED = 86400;
+  static final int DEFAULT_PORT = 5432;
+
+  private static final EnvNames DEFAULT_ENV_NAMES = new EnvNames();
+  private static final SecretKeys DEFAULT_SECRET_KEYS = new SecretKeys();
+
+  private MigrationJobBuilder() {
+  }
+
+  /** The Job of a resource that names its image in spec.image. */
+  public static Job build(DatabaseMigration dbm, String jobName, String host) {
+    return build(dbm, jobName, host, dbm.getSpec().getImage());
+  }
+
+  /** The Job of a run with the given image (spec.image, or the one resolved from imageFrom). */
+  public static Job build(DatabaseMigration dbm, String jobName, String host, String image) {
+    Objects.requireNonNull(jobName, "jobName");
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(image, "image");
+    return new JobBuilder()
+        .withMetadata(jobMetadata(dbm, jobName))
+        .withSpec(jobSpec(dbm, host, image))
+        .build();
+  }
+
+  private static ObjectMeta jobMetadata(DatabaseMigration dbm, String jobName) {
+    return new ObjectMetaBuilder()
+        .withName(jobName)
+        .withNamespace(dbm.getMetadata().getNamespace())
+        .withLabels(Labels.ofRun(dbm))
+        .withAnnotations(annotations(dbm))
+        .withOwnerReferences(ownerReference(dbm))
+        .build();
+  }
+
+  // What the run was asked to do, readable on the Job even after the resource's spec moves on.
+  private static Map<String, String> annotations(DatabaseMigration dbm) {
+    DatabaseMigrationSpec spec = dbm.getSpec();
+    Map<String, String> annotations = new LinkedHashMap<>();
+    annotations.put(Labels.ACTION_ANNOTATION, MigrationEngine.actionOf(spec).value());
+    annotations.put(Labels.TARGET_ANNOTATION, MigrationEngine.targetOf(spec));
+    String rerun = JobNames.rerunTokenOf(dbm);
+    if (!rerun.isEmpty()) {
+      annotations.put(Labels.RERUN_ANNOTATION, rerun);
+    }
+    return annotations;
+  }
+
+  // controller=true lets the Job be found as the resource's own; deleting the resource collects it.
+  private static OwnerReference ownerReference(DatabaseMigration dbm) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion(HasMetadata.getApiVersion(DatabaseMigration.class))
+        .withKind(HasMetadata.getKind(DatabaseMigration.class))
+        .withName(dbm.getMetadata().getName())
+        .withUid(dbm.getMetadata().getUid())
+        .withController(true)
+        .withBlockOwnerDeletion(true)
+        .build();
+  }
+
+  private static JobSpec jobSpec(DatabaseMigration dbm, String host, String image) {
+    JobSettings job = jobSettings(dbm.getSpec());
+    return new JobSpecBuilder()
+        .withBackoffLimit(orDefault(job, JobSettings::getBackoffLimit, DEFAULT_BACKOFF_LIMIT))
+        .withActiveDeadlineSeconds(
+            orDefault(job, JobSettings::getActiveDeadlineSeconds, DEFAULT_ACTIVE_DEADLINE_SECONDS))
+        .withTtlSecondsAfterFinished(
+            orDefault(job, JobSettings::getTtlSecondsAfterFinished, DEFAULT_TTL_SECONDS_AFTER_FINISHED))
+        .withTemplate(podTemplate(dbm, host, image))
+        .build();
+  }
+
+  private static PodTemplateSpec podTemplate(DatabaseMigration dbm, String host, String image) {
+    return new PodTemplateSpecBuilder()
+        .withNewMetadata()
+        .withLabels(Labels.ofRun(dbm))
+        .endMetadata()
+        .withSpec(podSpec(dbm.getSpec(), host, image))
+        .build();
+  }
+
+  private static PodSpec podSpec(DatabaseMigrationSpec spec, String host, String image) {
+    JobSettings job = jobSettings(spec);
+    return new PodSpecBuilder()
+        // A retry is the Job's decision (backoffLimit), never the kubelet's.
+        .withRestartPolicy("Never")
+        // The migration talks to PostgreSQL only; it has no business with the Kubernetes API.
+        .withAutomountServiceAccountToken(false)
+        .withServiceAccountName(job.getServiceAccountName())
+        .withImagePullSecrets(imagePullSecrets(job))
+        .withSecurityContext(podSecurityContext())
+        .withContainers(container(spec, host, image))
+        .build();
+  }
+
+  // No runAsUser or fsGroup: OpenShift's restricted SCC assigns them from the namespace's range
+  // and rejects pods that pick their own.
+  private static PodSecurityContext podSecurityContext() {
+    return new PodSecurityContextBuilder()
+        .withRunAsNonRoot(true)
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .build();
+  }
+
+  private static List<LocalObjectReference> imagePullSecrets(JobSettings job) {
+    if (job.getImagePullSecrets() == null || job.getImagePullSecrets().isEmpty()) {
+      return null;
+    }
+    return job.getImagePullSecrets().stream()
+        .map(ref -> new LocalObjectReferenceBuilder(ref).build())
+        .toList();
+  }
+
+  private static Container container(DatabaseMigrationSpec spec, String host, String image) {
+    return new ContainerBuilder()
+        .withName(CONTAINER_NAME)
+        .withImage(image)
+        // command, not args: the image's entrypoint usually starts the application, not the tool.
+        .withCommand(Engines.forEngine(spec.getEngine()).command(spec))
+        .withWorkingDir(spec.getWorkingDir())
+        .withImagePullPolicy("IfNotPresent")
+        // The kubelet then keeps the output's tail in the pod's status when the tool fails, so
+        // the operator can report the engine's error without reading logs.
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
+        .withEnv(env(spec, host))
+        .withResources(resources(jobSettings(spec)))
+        .withSecurityContext(containerSecurityContext())
+        .build();
+  }
+
+  private static SecurityContext containerSecurityContext() {
+    return new SecurityContextBuilder()
+        .withAllowPrivilegeEscalation(false)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
+        .withRunAsNonRoot(true)
+        .build();
+  }
+
+  // No CPU limit: throttling a migration only makes it hold its locks longer.
+  private static ResourceRequirements resources(JobSettings job) {
+    if (job.getResources() != null) {
+      return new ResourceRequirementsBuilder(job.getResources()).build();
+    }
+    return new ResourceRequirementsBuilder()
+        .addToRequests("cpu", new Quantity("100m"))
+        .addToRequests("memory", new Quantity("128Mi"))
+        .addToLimits("memory", new Quantity("512Mi"))
+        .build();
+  }
+
+  // Where to connect is literal; who connects comes from the Secret by reference, so no
+  // credential ever appears in the Job, its events or the operator's memory.
+  private static List<EnvVar> env(DatabaseMigrationSpec spec, String host) {
+    EnvNames names = spec.getEnv() != null ? spec.getEnv() : DEFAULT_ENV_NAMES;
+    CredentialsSecret secret = spec.getDatabase().getCredentialsSecret();
+    SecretKeys keys = secret.getKeys() != null ? secret.getKeys() : DEFAULT_SECRET_KEYS;
+    String secretName = secret.getName();
+    List<EnvVar> connection = List.of(
+        literal(orDefault(names, EnvNames::getHost), host),
+        literal(orDefault(names, EnvNames::getPort), Integer.toString(port(spec))),
+        fromSecret(orDefault(names, EnvNames::getDatabase), secretName,
+            orDefault(keys, SecretKeys::getDatabase)),
+        fromSecret(orDefault(names, EnvNames::getUsername), secretName,
+            orDefault(keys, SecretKeys::getUsername)),
+        fromSecret(orDefault(names, EnvNames::getPassword), secretName,
+            orDefault(keys, SecretKeys::getPassword)));
+    // Engine variables come after the connection variables: $(VAR) only sees earlier entries.
+    List<EnvVar> extra = Engines.forEngine(spec.getEngine()).extraEnv(names);
+    return java.util.stream.Stream.concat(connection.stream(), extra.stream()).toList();
+  }
+
+  private static int port(DatabaseMigrationSpec spec) {
+    Integer port = spec.getDatabase().getPort();
+    return port != null ? port : DEFAULT_PORT;
+  }
+
+  private static EnvVar literal(String name, String value) {
+    return new EnvVarBuilder().withName(name).withValue(value).build();
+  }
+
+  // optional=false: a missing Secret or key keeps the pod from starting instead of running the
+  // tool with an empty password.
+  private static EnvVar fromSecret(String name, String secretName, String key) {
+    return new EnvVarBuilder()
+        .withName(name)
+        .withNewValueFrom()
+        .withNewSecretKeyRef()
+        .withName(secretName)
+        .withKey(key)
+        .withOptional(false)
+        .endSecretKeyRef()
+        .endValueFrom()
+        .build();
+  }
+
+  private static JobSettings jobSettings(DatabaseMigrationSpec spec) {
+    return spec.getJob() != null ? spec.getJob() : new JobSettings();
+  }
+
+  private static <S, T> T orDefault(S settings, Function<S, T> field, T fallback) {
+    T value = field.apply(settings);
+    return value != null ? value : fallback;
+  }
+
+  private static String orDefault(EnvNames names, Function<EnvNames, String> field) {
+    return orDefault(names, field, field.apply(DEFAULT_ENV_NAMES));
+  }
+
+  private static String orDefault(SecretKeys keys, Function<SecretKeys, String> field) {
+    return orDefault(keys, field, field.apply(DEFAULT_SECRET_KEYS));
+  }
+}

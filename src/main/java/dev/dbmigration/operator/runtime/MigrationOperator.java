@@ -1,0 +1,133 @@
+package dev.dbmigration.operator.runtime;
+
+import dev.dbmigration.operator.controller.DatabaseMigrationReconciler;
+import dev.dbmigration.operator.controller.MigrationMetrics;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * The operator wired up: one controller for DatabaseMigrations on the given client, its metrics
+ * in a Prometheus registry, and, when the settings ask for it, leader election on a Lease.
+ */
+public final class MigrationOperator implements AutoCloseable {
+
+  private final Operator operator;
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Leadership leadership;
+
+  public MigrationOperator(KubernetesClient client, OperatorSettings settings) {
+    this(client, settings, o -> { });
+  }
+
+  /** The overrides let the mock-server tier switch off server-side apply, which it lacks. */
+  public MigrationOperator(KubernetesClient client, OperatorSettings settings,
+      Consumer<ConfigurationServiceOverrider> overrides) {
+    this(client, settings, overrides, null);
+  }
+
+  /**
+   * {@code onLostLeadership} runs after this operator stopped because another replica took its
+   * Lease while it ran (null: nothing more; {@link Main} exits the process).
+   */
+  public MigrationOperator(KubernetesClient client, OperatorSettings settings,
+      Consumer<ConfigurationServiceOverrider> overrides, Runnable onLostLeadership) {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    LeaderElectionSettings election = settings.leaderElection();
+    String identity = election == null || election.identity() == null
+        ? "operator-" + UUID.randomUUID() : election.identity();
+    leadership = new Leadership(identity, registry,
+        () -> lostLeadership(onLostLeadership));
+    operator = new Operator(o -> {
+      o.withKubernetesClient(client)
+          .withCloseClientOnStop(false)
+          .withCacheSyncTimeout(Duration.ofMinutes(2))
+          .withReconciliationTerminationTimeout(Duration.ofSeconds(10))
+          // Per resource type, not per resource: a series per DatabaseMigration would grow
+          // without bound in a cluster with a namespace per pull request.
+          .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
+      if (election != null) {
+        o.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder
+            .aLeaderElectionConfiguration(election.leaseName())
+            .withLeaseNamespace(election.namespace())
+            .withIdentity(identity)
+            .withLeaseDuration(election.leaseDuration())
+            .withRenewDeadline(election.renewDeadline())
+            .withRetryPeriod(election.retryPeriod())
+            .withLeaderCallbacks(leadership.callbacks())
+            // JOSDK would call System.exit itself, also when the operator is merely stopped
+            // (tests, the shutdown hook); Leadership decides instead.
+            .withExitOnStopLeading(false)
+            .build());
+      }
+      overrides.accept(o);
+    });
+    DatabaseMigrationReconciler reconciler =
+        new DatabaseMigrationReconciler(settings, new MigrationMetrics(registry));
+    operator.register(reconciler, c -> {
+      if (settings.watchesAllNamespaces()) {
+        c.watchingAllNamespaces();
+      } else {
+        c.settingNamespaces(settings.namespaces());
+      }
+    });
+    if (election == null) {
+      leadership.leadWithoutElection();
+    }
+  }
+
+  public void start() {
+    operator.start();
+  }
+
+  /**
+   * True once every informer has synced and is watching. A standby replica is ready too: its
+   * caches are warm, so it can take over as soon as it gets the Lease.
+   */
+  public boolean isReady() {
+    return operator.getRuntimeInfo().isStarted()
+        && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+  }
+
+  /** True while this operator reconciles: it holds the Lease, or runs without election. */
+  public boolean isLeader() {
+    return leadership.isLeading();
+  }
+
+  /** The metrics in Prometheus' text format, for {@link MetricsServer}. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  @Override
+  public void close() {
+    leadership.stopping();
+    operator.stop();
+  }
+
+  private void lostLeadership(Runnable then) {
+    // Not on the elector's own thread: stopping the operator waits for that executor.
+    Thread stop = new Thread(() -> {
+      close();
+      if (then != null) {
+        then.run();
+      }
+    }, "lost-leadership");
+    stop.start();
+  }
+}
