@@ -2,14 +2,13 @@ package dev.dbmigration.operator.controller;
 
 import dev.dbmigration.operator.model.job.JobOutcome;
 import dev.dbmigration.operator.model.job.Labels;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -18,82 +17,78 @@ import java.util.function.Supplier;
  * One migration per database at a time, across every resource that points at it. A database is
  * known by host, port and name; its running Job carries that key in an annotation, indexed in
  * the Job informer. The check and the Job's creation happen under a lock of that database only
- * (runs on different databases start in parallel), and a Job this process just made counts as
- * running until the informer shows it, so two reconcilers racing for one database cannot both
- * start.
+ * (runs on different databases start in parallel). A Job this process just made may not be in
+ * the informer's index yet, so it is remembered until the informer has it; a Job gone from the
+ * informer is finished (removed after it ended, or with its resource). A resource's own Jobs
+ * never stand in its way.
  */
 final class DatabaseRuns {
 
   private static final String INDEX = "database";
-  /** A Job the informer never shows (deleted at once) stops blocking its database after this. */
-  private static final Duration UNSEEN_GRACE = Duration.ofMinutes(1);
 
   private final InformerEventSource<Job, ?> jobs;
-  private final Clock clock;
-  private final Map<String, Started> started = new ConcurrentHashMap<>();
+  /** The last Job created per database key, until the informer has indexed it. */
+  private final Map<String, ResourceID> justCreated = new ConcurrentHashMap<>();
   // One small lock per database key ever seen; bounded by the databases the operator migrates.
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
-  DatabaseRuns(InformerEventSource<Job, ?> jobs, Clock clock) {
+  DatabaseRuns(InformerEventSource<Job, ?> jobs) {
     this.jobs = jobs;
-    this.clock = clock;
     jobs.addIndexers(Map.of(INDEX, job -> {
       String key = annotation(job);
       return key == null ? List.of() : List.of(key);
     }));
   }
 
-  static String key(String host, int port, String database) {
-    return host + ":" + port + "/" + database;
-  }
-
   /**
-   * Creates the Job with {@code create} unless another run on the same database is still going;
-   * then returns that run's Job instead and creates nothing.
+   * Creates the Job with {@code create} unless a run of another resource on the same database is
+   * still going; then returns that run's Job instead and creates nothing.
    */
-  Result startUnlessBusy(String key, String ownJob, Supplier<Job> create) {
+  Result startUnlessBusy(String key, String ownerUid, Supplier<Job> create) {
     synchronized (locks.computeIfAbsent(key, k -> new Object())) {
-      Optional<Job> busy = activeRun(key, ownJob);
+      Optional<Job> busy = activeRun(key, ownerUid);
       if (busy.isPresent()) {
         return new Result(null, busy.get());
       }
       Job created = create.get();
-      started.put(key, new Started(created, clock.instant()));
+      justCreated.put(key, ResourceID.fromResource(created));
       return new Result(created, null);
     }
   }
 
-  private Optional<Job> activeRun(String key, String ownJob) {
-    Optional<Job> cached = jobs.byIndex(INDEX, key).stream()
-        .filter(j -> isActive(j) && !ownJob.equals(j.getMetadata().getName()))
+  private Optional<Job> activeRun(String key, String ownerUid) {
+    Optional<Job> indexed = jobs.byIndex(INDEX, key).stream()
+        .filter(j -> isActive(j) && !isOwnedBy(j, ownerUid))
         .findFirst();
-    if (cached.isPresent()) {
-      return cached;
+    if (indexed.isPresent()) {
+      return indexed;
     }
-    Started recent = started.get(key);
-    if (recent == null || ownJob.equals(recent.job().getMetadata().getName())) {
+    ResourceID recent = justCreated.get(key);
+    if (recent == null) {
       return Optional.empty();
     }
-    Optional<Job> seen = jobs.get(ResourceID.fromResource(recent.job()));
-    boolean unseenTooLong = seen.isEmpty()
-        && recent.at().plus(UNSEEN_GRACE).isBefore(clock.instant());
-    if (seen.map(j -> !isActive(j)).orElse(unseenTooLong)) {
-      started.remove(key, recent);
+    // get() also sees the Job the temporary cache holds between its creation and its watch event.
+    Optional<Job> seen = jobs.get(recent);
+    if (seen.isEmpty() || jobs.byIndex(INDEX, key).stream()
+        .anyMatch(j -> recent.equals(ResourceID.fromResource(j)))) {
+      justCreated.remove(key, recent);
       return Optional.empty();
     }
-    return Optional.of(seen.orElse(recent.job()));
+    return seen.filter(j -> isActive(j) && !isOwnedBy(j, ownerUid));
   }
 
   private static boolean isActive(Job job) {
     return !JobOutcome.of(job).phase().isFinal();
   }
 
+  private static boolean isOwnedBy(Job job, String uid) {
+    List<OwnerReference> owners = job.getMetadata().getOwnerReferences();
+    return owners != null && owners.stream().anyMatch(o -> Objects.equals(o.getUid(), uid));
+  }
+
   private static String annotation(Job job) {
     Map<String, String> annotations = job.getMetadata().getAnnotations();
     return annotations == null ? null : annotations.get(Labels.DATABASE_ANNOTATION);
-  }
-
-  private record Started(Job job, Instant at) {
   }
 
   /** Either the Job just created, or the other run's Job that is still going. */

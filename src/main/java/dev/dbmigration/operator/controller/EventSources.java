@@ -4,6 +4,7 @@ import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseSpec;
 import dev.dbmigration.operator.model.job.Labels;
 import dev.dbmigration.operator.model.leader.LeaderSelection;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -11,35 +12,26 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The informers that wake the reconciler: its own Jobs (by owner reference), the credentials
- * Secrets and the database pods (both mapped back through an index of the resources' specs).
- * Reads in the reconciler go to these caches, never to the API server.
+ * The informers that wake the reconciler besides its Jobs' (see {@link MigrationJob}): the
+ * credentials Secrets and the pods (the database's, mapped back through an index of the
+ * resources' specs, and the Jobs', through their owner). Reads in the reconciler go to these
+ * caches, never to the API server.
  */
 final class EventSources {
 
-  static final String JOBS = "jobs";
   static final String SECRETS = "secrets";
   static final String PODS = "pods";
   private static final String SECRET_INDEX = "credentials-secret";
 
   private EventSources() {
-  }
-
-  static InformerEventSource<Job, DatabaseMigration> jobs(EventSourceContext<DatabaseMigration> ctx) {
-    return new InformerEventSource<>(
-        InformerEventSourceConfiguration.from(Job.class, DatabaseMigration.class)
-            .withName(JOBS)
-            .withLabelSelector(Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE)
-            .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(DatabaseMigration.class))
-            .build(),
-        ctx);
   }
 
   static InformerEventSource<Secret, DatabaseMigration> secrets(
@@ -58,13 +50,40 @@ final class EventSources {
         ctx);
   }
 
-  static InformerEventSource<Pod, DatabaseMigration> pods(EventSourceContext<DatabaseMigration> ctx) {
+  /**
+   * Pods wake the resources whose leader selector matches them, and the resource whose Job made
+   * them: a pod that cannot start changes nothing in its Job's status, only in its own.
+   */
+  static InformerEventSource<Pod, DatabaseMigration> pods(EventSourceContext<DatabaseMigration> ctx,
+      InformerEventSource<Job, DatabaseMigration> jobs) {
     return new InformerEventSource<>(
         InformerEventSourceConfiguration.from(Pod.class, DatabaseMigration.class)
             .withName(PODS)
-            .withSecondaryToPrimaryMapper(pod -> primariesSelecting(ctx, pod))
+            .withSecondaryToPrimaryMapper(pod -> {
+              Set<ResourceID> primaries = new HashSet<>(primariesSelecting(ctx, pod));
+              ownerOfJobPod(jobs, pod).ifPresent(primaries::add);
+              return primaries;
+            })
             .build(),
         ctx);
+  }
+
+  /** The resource whose Job made {@code pod}: pod to Job by owner reference, Job to resource. */
+  static Optional<ResourceID> ownerOfJobPod(InformerEventSource<Job, DatabaseMigration> jobs,
+      Pod pod) {
+    Map<String, String> labels = pod.getMetadata().getLabels();
+    if (labels == null || !Labels.MANAGED_BY_VALUE.equals(labels.get(Labels.MANAGED_BY))) {
+      return Optional.empty();
+    }
+    String namespace = pod.getMetadata().getNamespace();
+    return pod.getMetadata().getOwnerReferences().stream()
+        .filter(o -> "Job".equals(o.getKind()))
+        .findFirst()
+        .flatMap(o -> jobs.get(new ResourceID(o.getName(), namespace)))
+        .flatMap(job -> job.getMetadata().getOwnerReferences().stream()
+            .filter(o -> HasMetadata.getKind(DatabaseMigration.class).equals(o.getKind()))
+            .findFirst())
+        .map(o -> new ResourceID(o.getName(), namespace));
   }
 
   private static Set<ResourceID> primariesSelecting(EventSourceContext<DatabaseMigration> ctx,

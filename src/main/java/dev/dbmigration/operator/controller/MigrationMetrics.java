@@ -3,25 +3,29 @@ package dev.dbmigration.operator.controller;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
 import dev.dbmigration.operator.api.v1alpha1.Engine;
-import dev.dbmigration.operator.api.v1alpha1.Phase;
 import dev.dbmigration.operator.api.v1alpha1.Reasons;
+import dev.dbmigration.operator.model.job.JobOutcome;
+import dev.dbmigration.operator.model.job.Labels;
 import dev.dbmigration.operator.model.status.MigrationState;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
- * Counts what happens to migrations, from the phase transitions the reconciler announces. Every
+ * Counts what happens to migrations, from the phase transitions the reconciler announces, and
+ * gauges the runs in flight from the operator's Job informer at each scrape. Every
  * series carries only {@code namespace} and {@code engine} (plus a bounded {@code reason} or
  * {@code outcome}): never the resource's name, so a cluster's series grow with its namespaces,
  * not with its runs.
@@ -42,22 +46,38 @@ public class MigrationMetrics {
       Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(30)};
 
   private final MeterRegistry registry;
-  /** Runs this instance saw start and not yet finish, by resource uid. */
-  private final Map<String, Tags> running = new ConcurrentHashMap<>();
-  private final Set<Tags> inFlightGauges = ConcurrentHashMap.newKeySet();
-  /**
-   * The last finished run counted per resource uid (its Job and phase): a pass that reads a
-   * stale status may announce the same end twice, which must not count twice.
-   */
-  private final Map<String, String> counted = new ConcurrentHashMap<>();
+  private final MultiGauge inFlight;
+  private volatile Supplier<Collection<Job>> jobs = List::of;
 
   public MigrationMetrics(MeterRegistry registry) {
     this.registry = registry;
+    this.inFlight = MultiGauge.builder(IN_FLIGHT)
+        .description("Migration Jobs of this operator that are running").register(registry);
   }
 
   /** Metrics nobody reads, for a reconciler built without a registry. */
   public static MigrationMetrics none() {
     return new MigrationMetrics(new SimpleMeterRegistry());
+  }
+
+  /** Where the runs in flight are counted from: the Jobs the operator's informer holds. */
+  void countJobsOf(Supplier<Collection<Job>> source) {
+    this.jobs = source;
+  }
+
+  /**
+   * Recounts the runs in flight, by namespace and engine, over the operator's Jobs that exist
+   * (0 where they all finished). Called before each scrape: a gauge derived from the cluster's
+   * Jobs is right after a restart and drops a deleted resource's run, where a count kept in
+   * memory was neither; a namespace's series goes when its last Job does.
+   */
+  public void refresh() {
+    Map<Tags, Long> running = jobs.get().stream()
+        .collect(Collectors.groupingBy(MigrationMetrics::tagsOf, Collectors.summingLong(
+            job -> JobOutcome.of(job).phase().isFinal() ? 0 : 1)));
+    inFlight.register(running.entrySet().stream()
+        .map(e -> MultiGauge.Row.of(e.getKey(), e.getValue()))
+        .collect(Collectors.toList()), true);
   }
 
   /**
@@ -67,24 +87,9 @@ public class MigrationMetrics {
   public void transition(DatabaseMigration dbm, MigrationState state,
       DatabaseMigrationStatus status) {
     Tags tags = tagsOf(dbm);
-    String key = Objects.requireNonNullElse(dbm.getMetadata().getUid(),
-        dbm.getMetadata().getNamespace() + "/" + dbm.getMetadata().getName());
-    if (state.phase() == Phase.Running) {
-      registerInFlight(tags);
-      if (running.put(key, tags) == null) {
-        Counter.builder(STARTED).description("Migration Jobs started").tags(tags)
-            .register(registry).increment();
-      }
-      return;
-    }
-    running.remove(key);
-    if (state.phase() == Phase.Succeeded || state.phase() == Phase.Failed) {
-      String run = (status == null ? null : status.getJobName()) + "/" + state.phase();
-      if (run.equals(counted.put(key, run))) {
-        return;
-      }
-    }
     switch (state.phase()) {
+      case Running -> Counter.builder(STARTED).description("Migration Jobs started").tags(tags)
+          .register(registry).increment();
       case Succeeded -> finished(SUCCEEDED, "succeeded", tags, status);
       case Failed -> finished(FAILED, "failed", tags, status);
       case WaitingForDatabase -> {
@@ -111,19 +116,17 @@ public class MigrationMetrics {
     }
   }
 
-  private void registerInFlight(Tags tags) {
-    if (inFlightGauges.add(tags)) {
-      Gauge.builder(IN_FLIGHT, running, runs -> runs.values().stream()
-              .filter(tags::equals).count())
-          .description("Migration Jobs running that this operator started or saw start")
-          .tags(tags).register(registry);
-    }
-  }
-
   private static Tags tagsOf(DatabaseMigration dbm) {
     Engine engine = dbm.getSpec() == null || dbm.getSpec().getEngine() == null
         ? Engine.ALEMBIC : dbm.getSpec().getEngine();
     return Tags.of("namespace", dbm.getMetadata().getNamespace(), "engine", engine.value());
+  }
+
+  private static Tags tagsOf(Job job) {
+    Map<String, String> annotations = job.getMetadata().getAnnotations();
+    String engine = annotations == null ? null : annotations.get(Labels.ENGINE_ANNOTATION);
+    return Tags.of("namespace", job.getMetadata().getNamespace(), "engine",
+        engine == null ? Engine.ALEMBIC.value() : engine);
   }
 
   private static Duration duration(DatabaseMigrationStatus status) {

@@ -27,6 +27,10 @@ public final class MigrationOperator implements AutoCloseable {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Leadership leadership;
+  private final MigrationMetrics metrics;
+  private final KubernetesClient client;
+  private final LeaderElectionSettings election;
+  private final String identity;
 
   public MigrationOperator(KubernetesClient client, OperatorSettings settings) {
     this(client, settings, o -> { });
@@ -48,8 +52,9 @@ public final class MigrationOperator implements AutoCloseable {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
-    LeaderElectionSettings election = settings.leaderElection();
-    String identity = election == null || election.identity() == null
+    this.client = client;
+    this.election = settings.leaderElection();
+    this.identity = election == null || election.identity() == null
         ? "operator-" + UUID.randomUUID() : election.identity();
     leadership = new Leadership(identity, registry,
         () -> lostLeadership(onLostLeadership));
@@ -77,8 +82,8 @@ public final class MigrationOperator implements AutoCloseable {
       }
       overrides.accept(o);
     });
-    DatabaseMigrationReconciler reconciler =
-        new DatabaseMigrationReconciler(settings, new MigrationMetrics(registry));
+    metrics = new MigrationMetrics(registry);
+    DatabaseMigrationReconciler reconciler = new DatabaseMigrationReconciler(settings, metrics);
     operator.register(reconciler, c -> {
       if (settings.watchesAllNamespaces()) {
         c.watchingAllNamespaces();
@@ -111,13 +116,18 @@ public final class MigrationOperator implements AutoCloseable {
 
   /** The metrics in Prometheus' text format, for {@link MetricsServer}. */
   public String scrape() {
+    metrics.refresh();
     return registry.scrape();
   }
 
   @Override
   public void close() {
+    boolean wasLeading = leadership.isLeading();
     leadership.stopping();
     operator.stop();
+    if (election != null && wasLeading) {
+      LeaseRelease.release(client, election.namespace(), election.leaseName(), identity);
+    }
   }
 
   private void lostLeadership(Runnable then) {

@@ -7,10 +7,15 @@ import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
 import dev.dbmigration.operator.api.v1alpha1.Engine;
 import dev.dbmigration.operator.api.v1alpha1.Phase;
 import dev.dbmigration.operator.api.v1alpha1.Reasons;
+import dev.dbmigration.operator.model.job.Labels;
 import dev.dbmigration.operator.model.status.MigrationState;
 import dev.dbmigration.operator.testing.Fixtures;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -20,27 +25,20 @@ class MigrationMetricsTest {
   final MigrationMetrics metrics = new MigrationMetrics(registry);
 
   @Test
-  void aRunIsCountedOnceFromStartToEndWithItsDuration() {
+  void aRunIsCountedFromStartToEndWithItsDuration() {
     DatabaseMigration dbm = resource("wps-pr-1", "api", "uid-1", Engine.ALEMBIC);
 
     metrics.transition(dbm, state(Phase.Running), status("job-1", null, null));
-    assertThat(inFlight("wps-pr-1")).isEqualTo(1.0);
-    // A pass on a stale status announces the same transition again.
-    metrics.transition(dbm, state(Phase.Running), status("job-1", null, null));
-    metrics.transition(dbm, state(Phase.Succeeded),
-        status("job-1", "2026-01-01T10:00:00Z", "2026-01-01T10:01:30Z"));
     metrics.transition(dbm, state(Phase.Succeeded),
         status("job-1", "2026-01-01T10:00:00Z", "2026-01-01T10:01:30Z"));
 
     assertThat(count(MigrationMetrics.STARTED, "wps-pr-1")).isEqualTo(1.0);
     assertThat(count(MigrationMetrics.SUCCEEDED, "wps-pr-1")).isEqualTo(1.0);
-    assertThat(inFlight("wps-pr-1")).isZero();
     var timer = registry.get(MigrationMetrics.DURATION).tag("namespace", "wps-pr-1")
         .tag("engine", "alembic").tag("outcome", "succeeded").timer();
     assertThat(timer.count()).isEqualTo(1);
     assertThat(timer.totalTime(TimeUnit.SECONDS)).isEqualTo(90.0);
 
-    // The next run of the same resource (a new Job) counts again.
     metrics.transition(dbm, state(Phase.Running), status("job-2", null, null));
     metrics.transition(dbm, state(Phase.Failed), status("job-2", "2026-01-01T11:00:00Z", null));
     assertThat(count(MigrationMetrics.STARTED, "wps-pr-1")).isEqualTo(2.0);
@@ -48,6 +46,28 @@ class MigrationMetricsTest {
         .count()).isEqualTo(1.0);
     assertThat(registry.find(MigrationMetrics.DURATION).tag("outcome", "failed").timer())
         .as("no duration without a completion time").isNull();
+  }
+
+  @Test
+  void runsInFlightAreTheActiveJobsAndDropWithThem() {
+    List<Job> jobs = new ArrayList<>(List.of(job("wps-pr-1", "a", "flyway", null),
+        job("wps-pr-1", "b", null, null), job("wps-pr-1", "c", null, "Complete"),
+        job("wps-pr-2", "d", null, null)));
+    metrics.countJobsOf(() -> jobs);
+
+    metrics.refresh();
+    assertThat(inFlight("wps-pr-1", "alembic")).as("b runs, c finished").isEqualTo(1.0);
+    assertThat(inFlight("wps-pr-1", "flyway")).isEqualTo(1.0);
+    assertThat(inFlight("wps-pr-2", "alembic")).isEqualTo(1.0);
+
+    jobs.removeIf(j -> j.getMetadata().getName().equals("b"));
+    metrics.refresh();
+    assertThat(inFlight("wps-pr-1", "alembic")).as("c is still there").isZero();
+    // The namespace's resource was deleted: its Job went with it, and so does its series.
+    jobs.removeIf(j -> j.getMetadata().getNamespace().equals("wps-pr-2"));
+    metrics.refresh();
+    assertThat(registry.find(MigrationMetrics.IN_FLIGHT).tag("namespace", "wps-pr-2").gauge())
+        .isNull();
   }
 
   @Test
@@ -79,15 +99,28 @@ class MigrationMetricsTest {
         .allSatisfy(id -> assertThat(id.getTags()).extracting(t -> t.getKey())
             .containsOnly("namespace", "engine"));
     assertThat(count(MigrationMetrics.STARTED, "ns")).isEqualTo(2.0);
-    assertThat(inFlight("ns")).isEqualTo(2.0);
   }
 
   double count(String name, String namespace) {
     return registry.get(name).tag("namespace", namespace).counter().count();
   }
 
-  double inFlight(String namespace) {
-    return registry.get(MigrationMetrics.IN_FLIGHT).tag("namespace", namespace).gauge().value();
+  double inFlight(String namespace, String engine) {
+    return registry.get(MigrationMetrics.IN_FLIGHT).tag("namespace", namespace)
+        .tag("engine", engine).gauge().value();
+  }
+
+  static Job job(String namespace, String name, String engine, String finished) {
+    JobBuilder job = new JobBuilder().withNewMetadata().withNamespace(namespace).withName(name)
+        .endMetadata();
+    if (engine != null) {
+      job.editMetadata().addToAnnotations(Labels.ENGINE_ANNOTATION, engine).endMetadata();
+    }
+    if (finished != null) {
+      job.withNewStatus().addNewCondition().withType(finished).withStatus("True").endCondition()
+          .endStatus();
+    }
+    return job.build();
   }
 
   static MigrationState state(Phase phase) {

@@ -8,6 +8,7 @@ import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
 import dev.dbmigration.operator.api.v1alpha1.Phase;
 import dev.dbmigration.operator.model.job.JobNames;
 import dev.dbmigration.operator.model.job.MigrationJobBuilder;
+import dev.dbmigration.operator.model.run.RunIdentity;
 import dev.dbmigration.operator.testing.Fixtures;
 import dev.dbmigration.operator.testing.KubeApiServerSupport;
 import dev.dbmigration.operator.testing.OperatorHarness;
@@ -88,7 +89,8 @@ class OperatorRestartIT {
     String ns = environment("crash");
     DatabaseMigration dbm = cluster.apply(Fixtures.migration(ns, "app"));
     // What an operator that died between creating the Job and writing the status left behind.
-    Job orphan = MigrationJobBuilder.build(dbm, JobNames.forRun(dbm), "127.0.0.1");
+    Job orphan = MigrationJobBuilder.build(dbm,
+        JobNames.of(dbm, RunIdentity.of(dbm, null, null), 1), "127.0.0.1");
     client.resource(orphan).create();
 
     operator = OperatorHarness.withoutDatabase(client).start();

@@ -16,6 +16,8 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class JobSettings {
 
+  public static final int DEFAULT_POD_START_DEADLINE_SECONDS = 300;
+
   @Default("0")
   @Min(0)
   @Max(10)
@@ -41,6 +43,20 @@ public class JobSettings {
   @JsonPropertyDescription("New Jobs made, with backoff, when a Job fails after the database "
       + "leader changed while it ran; a failure against an unchanged leader is never retried.")
   private Integer leaderChangeRetries = 3;
+
+  @Default("" + DEFAULT_POD_START_DEADLINE_SECONDS)
+  @Min(10)
+  @Max(86400)
+  @JsonPropertyDescription("Seconds the migration's pod may take to start (image pull, "
+      + "scheduling) before the run ends as failed with reason PodNotStarting; a pod that "
+      + "can never start (image absent under imagePullPolicy Never, refused as root) ends it "
+      + "at once.")
+  private Integer podStartDeadlineSeconds = DEFAULT_POD_START_DEADLINE_SECONDS;
+
+  @Default("IfNotPresent")
+  @JsonPropertyDescription("When the kubelet pulls the image: Always, IfNotPresent or Never "
+      + "(for images loaded onto the nodes beforehand).")
+  private PullPolicy imagePullPolicy = PullPolicy.IfNotPresent;
 
   @Size(min = 1, max = 253)
   @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
@@ -84,6 +100,22 @@ public class JobSettings {
 
   public void setLeaderChangeRetries(Integer leaderChangeRetries) {
     this.leaderChangeRetries = leaderChangeRetries;
+  }
+
+  public Integer getPodStartDeadlineSeconds() {
+    return podStartDeadlineSeconds;
+  }
+
+  public void setPodStartDeadlineSeconds(Integer podStartDeadlineSeconds) {
+    this.podStartDeadlineSeconds = podStartDeadlineSeconds;
+  }
+
+  public PullPolicy getImagePullPolicy() {
+    return imagePullPolicy;
+  }
+
+  public void setImagePullPolicy(PullPolicy imagePullPolicy) {
+    this.imagePullPolicy = imagePullPolicy;
   }
 
   public String getServiceAccountName() {

@@ -16,12 +16,16 @@ public final class Reasons {
   public static final String DATABASE_UNREACHABLE = "DatabaseUnreachable";
   /** A Job failed after the leader moved while it ran; the run is retried against the new one. */
   public static final String LEADER_CHANGED = "LeaderChanged";
+  /** The Job's pod cannot start (image missing, refused, unschedulable); the message says why. */
+  public static final String POD_NOT_STARTING = "PodNotStarting";
   public static final String WAITING_FOR_OTHER_MIGRATION = "WaitingForOtherMigration";
   public static final String SECRET_NOT_FOUND = "SecretNotFound";
   public static final String SECRET_KEY_MISSING = "SecretKeyMissing";
   public static final String SUSPENDED = "Suspended";
   public static final String IMAGE_SOURCE_NOT_FOUND = "ImageSourceNotFound";
   public static final String INVALID_SPEC = "InvalidSpec";
+  /** The API server refused the run's Job (RBAC, admission, a quota); the message says why. */
+  public static final String JOB_REFUSED = "JobRefused";
   public static final String RECONCILE_ERROR = "ReconcileError";
 
   private Reasons() {

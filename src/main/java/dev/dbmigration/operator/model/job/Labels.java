@@ -1,5 +1,6 @@
 package dev.dbmigration.operator.model.job;
 
+import dev.dbmigration.operator.model.run.RunIdentity;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.model.validation.KubernetesNames;
 import java.util.LinkedHashMap;
@@ -22,6 +23,10 @@ public final class Labels {
   /** The leader a run was pointed at, so a restarted operator can still report it. */
   public static final String LEADER_POD_ANNOTATION = DatabaseMigration.GROUP + "/leader-pod";
   public static final String LEADER_HOST_ANNOTATION = DatabaseMigration.GROUP + "/leader-host";
+  /** The engine a Job runs (alembic, flyway), for the metrics of runs in flight. */
+  public static final String ENGINE_ANNOTATION = DatabaseMigration.GROUP + "/engine";
+  /** The run identity (status.runIdentity) a Job belongs to. */
+  public static final String RUN_ANNOTATION = DatabaseMigration.GROUP + "/run";
   /** host:port/database of the run, so runs on one database can wait for each other. */
   public static final String DATABASE_ANNOTATION = DatabaseMigration.GROUP + "/database";
 
@@ -38,7 +43,7 @@ public final class Labels {
     if (name != null && !name.isEmpty() && KubernetesNames.isLabelValue(name)) {
       labels.put(MIGRATION, name);
     }
-    labels.put(GENERATION, Long.toString(JobNames.generationOf(dbm)));
+    labels.put(GENERATION, Long.toString(RunIdentity.generationOf(dbm)));
     return labels;
   }
 }

@@ -1,10 +1,12 @@
 package dev.dbmigration.operator.model.job;
 
+import dev.dbmigration.operator.model.run.RunIdentity;
 import dev.dbmigration.operator.api.v1alpha1.CredentialsSecret;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationSpec;
 import dev.dbmigration.operator.api.v1alpha1.EnvNames;
 import dev.dbmigration.operator.api.v1alpha1.JobSettings;
+import dev.dbmigration.operator.api.v1alpha1.PullPolicy;
 import dev.dbmigration.operator.api.v1alpha1.SecretKeys;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -86,7 +88,8 @@ public final class MigrationJobBuilder {
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(Labels.ACTION_ANNOTATION, MigrationEngine.actionOf(spec).value());
     annotations.put(Labels.TARGET_ANNOTATION, MigrationEngine.targetOf(spec));
-    String rerun = JobNames.rerunTokenOf(dbm);
+    annotations.put(Labels.ENGINE_ANNOTATION, Engines.forEngine(spec.getEngine()).name());
+    String rerun = RunIdentity.rerunTokenOf(dbm);
     if (!rerun.isEmpty()) {
       annotations.put(Labels.RERUN_ANNOTATION, rerun);
     }
@@ -167,7 +170,8 @@ public final class MigrationJobBuilder {
         // command, not args: the image's entrypoint usually starts the application, not the tool.
         .withCommand(Engines.forEngine(spec.getEngine()).command(spec))
         .withWorkingDir(spec.getWorkingDir())
-        .withImagePullPolicy("IfNotPresent")
+        .withImagePullPolicy(orDefault(jobSettings(spec), JobSettings::getImagePullPolicy,
+            PullPolicy.IfNotPresent).name())
         // The kubelet then keeps the output's tail in the pod's status when the tool fails, so
         // the operator can report the engine's error without reading logs.
         .withTerminationMessagePolicy("FallbackToLogsOnError")
@@ -242,6 +246,12 @@ public final class MigrationJobBuilder {
         .endSecretKeyRef()
         .endValueFrom()
         .build();
+  }
+
+  /** How long the run's pod may take to start before the run ends (see PodStart). */
+  public static int podStartDeadlineSeconds(DatabaseMigrationSpec spec) {
+    return orDefault(jobSettings(spec), JobSettings::getPodStartDeadlineSeconds,
+        JobSettings.DEFAULT_POD_START_DEADLINE_SECONDS);
   }
 
   private static JobSettings jobSettings(DatabaseMigrationSpec spec) {

@@ -31,16 +31,10 @@ public final class LeaderRetries {
   }
 
   /**
-   * The retried attempts {@code previous} records for the current run, oldest first. Entries of
-   * an earlier run (another generation or rerun token) name other Jobs and are dropped.
+   * The retried attempts {@code previous} records for the run {@code run}, oldest first. Entries
+   * of an earlier run name other Jobs and are dropped.
    */
-  public static List<AttemptStatus> recorded(DatabaseMigration dbm,
-      DatabaseMigrationStatus previous) {
-    return recorded(dbm, null, previous);
-  }
-
-  /** As {@link #recorded(DatabaseMigration, DatabaseMigrationStatus)}, for a followed image. */
-  public static List<AttemptStatus> recorded(DatabaseMigration dbm, String followedImage,
+  public static List<AttemptStatus> recorded(DatabaseMigration dbm, RunIdentity run,
       DatabaseMigrationStatus previous) {
     List<AttemptStatus> recorded = new ArrayList<>();
     if (previous == null || previous.getAttempts() == null) {
@@ -49,7 +43,7 @@ public final class LeaderRetries {
     for (AttemptStatus attempt : previous.getAttempts()) {
       int number = recorded.size() + 1;
       if (number > maxAttempts(dbm) || attempt == null
-          || !JobNames.forAttempt(dbm, followedImage, number).equals(attempt.getJob())) {
+          || !JobNames.of(dbm, run, number).equals(attempt.getJob())) {
         break;
       }
       recorded.add(attempt);

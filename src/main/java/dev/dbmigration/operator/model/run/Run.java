@@ -29,6 +29,10 @@ public record Run(String jobName, String rerun, LeaderStatus leader, String star
     return new Run(jobName, rerun, leader, startTime, completionTime, newRevision, output, image);
   }
 
+  public Run withCompletionTime(String time) {
+    return new Run(jobName, rerun, leader, startTime, time, revision, output, image);
+  }
+
   public Run withImage(String newImage) {
     return new Run(jobName, rerun, leader, startTime, completionTime, revision, output, newImage);
   }

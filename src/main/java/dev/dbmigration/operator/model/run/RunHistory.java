@@ -24,7 +24,7 @@ public final class RunHistory {
   public static RunRecord entry(DatabaseMigration dbm, Run run, Phase result, String from,
       String to) {
     RunRecord record = new RunRecord();
-    record.setGeneration(JobNames.generationOf(dbm));
+    record.setGeneration(RunIdentity.generationOf(dbm));
     record.setAction(MigrationEngine.actionOf(dbm.getSpec()).value());
     record.setTarget(MigrationEngine.targetOf(dbm.getSpec()));
     record.setImage(run.image());

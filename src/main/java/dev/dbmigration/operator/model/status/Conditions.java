@@ -2,7 +2,6 @@ package dev.dbmigration.operator.model.status;
 
 import dev.dbmigration.operator.api.v1alpha1.ConditionTypes;
 import dev.dbmigration.operator.api.v1alpha1.Phase;
-import dev.dbmigration.operator.api.v1alpha1.Reasons;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.util.List;
@@ -29,12 +28,15 @@ public final class Conditions {
         condition(ConditionTypes.STALLED, stalled, state, generation, previous, now));
   }
 
-  /** The DatabaseReachable condition of a check made in this pass. */
+  /**
+   * The DatabaseReachable condition of a check made in this pass: true when the operator logged
+   * in and found the database writable. Its transition time is when the database stopped (or
+   * started) being fit to migrate, from which rechecks space out.
+   */
   public static Condition databaseReachable(DatabaseCheck check, long generation,
       List<Condition> previous, String now) {
-    String reason = check.reachable() ? Reasons.DATABASE_REACHABLE : Reasons.DATABASE_UNREACHABLE;
-    return condition(ConditionTypes.DATABASE_REACHABLE, check.reachable(),
-        new MigrationState(null, reason, check.message()), generation, previous, now);
+    return condition(ConditionTypes.DATABASE_REACHABLE, check.ready(),
+        new MigrationState(null, check.reason(), check.message()), generation, previous, now);
   }
 
   private static Condition condition(String type, boolean status, MigrationState state,
@@ -54,7 +56,7 @@ public final class Conditions {
         .build();
   }
 
-  static java.util.Optional<Condition> find(List<Condition> conditions, String type) {
+  public static java.util.Optional<Condition> find(List<Condition> conditions, String type) {
     if (conditions == null) {
       return java.util.Optional.empty();
     }

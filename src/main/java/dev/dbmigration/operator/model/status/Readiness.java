@@ -1,5 +1,6 @@
 package dev.dbmigration.operator.model.status;
 
+import dev.dbmigration.operator.model.run.RunIdentity;
 import dev.dbmigration.operator.api.v1alpha1.ConditionTypes;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
@@ -20,7 +21,7 @@ public record Readiness(State state, String message) {
     if (dbm == null) {
       return new Readiness(State.WAITING, "the DatabaseMigration does not exist (yet)");
     }
-    long generation = JobNames.generationOf(dbm);
+    long generation = RunIdentity.generationOf(dbm);
     DatabaseMigrationStatus status = dbm.getStatus();
     if (status == null || status.getObservedGeneration() == null
         || status.getObservedGeneration() != generation) {

@@ -3,11 +3,9 @@ package dev.dbmigration.operator.model.validation;
 import dev.dbmigration.operator.api.v1alpha1.CredentialsSecret;
 import dev.dbmigration.operator.api.v1alpha1.Reasons;
 import dev.dbmigration.operator.api.v1alpha1.SecretKeys;
-import io.fabric8.kubernetes.api.model.Secret;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -21,21 +19,21 @@ public final class CredentialsCheck {
   }
 
   /** Empty when the Job can be created; otherwise why not, as a waiting state. */
-  public static Optional<Problem> check(CredentialsSecret ref, String namespace, Secret secret) {
+  public static Optional<Problem> check(CredentialsSecret ref, String namespace,
+      SecretView secret) {
     if (secret == null) {
       return Optional.of(new Problem(Reasons.SECRET_NOT_FOUND,
           "Secret " + ref.getName() + " not found in namespace " + namespace));
     }
     SecretKeys keys = ref.getKeys() == null ? new SecretKeys() : ref.getKeys();
-    Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
     Set<String> wanted = new LinkedHashSet<>(
         List.of(keys.getDatabase(), keys.getUsername(), keys.getPassword()));
     List<String> missing = new ArrayList<>();
     List<String> empty = new ArrayList<>();
     for (String key : wanted) {
-      if (!data.containsKey(key)) {
+      if (!secret.keys().contains(key)) {
         missing.add(key);
-      } else if (data.get(key) == null || data.get(key).isEmpty()) {
+      } else if (secret.emptyKeys().contains(key)) {
         empty.add(key);
       }
     }

@@ -148,7 +148,8 @@ class MigrationJobBuilderTest {
         .isEqualTo(job.getMetadata().getLabels());
     assertThat(job.getMetadata().getAnnotations()).containsExactlyInAnyOrderEntriesOf(Map.of(
         "dbmigration.dev/action", "upgrade",
-        "dbmigration.dev/target", "head"));
+        "dbmigration.dev/target", "head",
+        "dbmigration.dev/engine", "alembic"));
   }
 
   @Test

@@ -55,15 +55,15 @@ class LeaderRetriesTest {
   void attemptsAreCountedFromTheStatusOfTheSameRunOnly() {
     DatabaseMigration dbm = migration(4L);
     DatabaseMigrationStatus status = new DatabaseMigrationStatus();
-    status.setAttempts(List.of(attempt(JobNames.forAttempt(dbm, 1)),
-        attempt(JobNames.forAttempt(dbm, 2))));
+    status.setAttempts(List.of(attempt(JobNames.of(dbm, run(dbm), 1)),
+        attempt(JobNames.of(dbm, run(dbm), 2))));
 
-    assertThat(LeaderRetries.recorded(dbm, status)).hasSize(2);
-    assertThat(LeaderRetries.currentAttempt(dbm, LeaderRetries.recorded(dbm, status)))
+    assertThat(LeaderRetries.recorded(dbm, run(dbm), status)).hasSize(2);
+    assertThat(LeaderRetries.currentAttempt(dbm, LeaderRetries.recorded(dbm, run(dbm), status)))
         .isEqualTo(3);
     // A new generation is a new run: the attempts of the old one do not count.
-    assertThat(LeaderRetries.recorded(migration(5L), status)).isEmpty();
-    assertThat(LeaderRetries.recorded(dbm, null)).isEmpty();
+    assertThat(LeaderRetries.recorded(migration(5L), run(migration(5L)), status)).isEmpty();
+    assertThat(LeaderRetries.recorded(dbm, run(dbm), null)).isEmpty();
   }
 
   @Test
@@ -71,11 +71,11 @@ class LeaderRetriesTest {
     DatabaseMigration dbm = migration(1L);
     dbm.getSpec().getJob().setLeaderChangeRetries(1);
     DatabaseMigrationStatus status = new DatabaseMigrationStatus();
-    status.setAttempts(List.of(attempt(JobNames.forAttempt(dbm, 1)),
-        attempt(JobNames.forAttempt(dbm, 2))));
+    status.setAttempts(List.of(attempt(JobNames.of(dbm, run(dbm), 1)),
+        attempt(JobNames.of(dbm, run(dbm), 2))));
 
     assertThat(LeaderRetries.maxAttempts(dbm)).isEqualTo(2);
-    assertThat(LeaderRetries.currentAttempt(dbm, LeaderRetries.recorded(dbm, status)))
+    assertThat(LeaderRetries.currentAttempt(dbm, LeaderRetries.recorded(dbm, run(dbm), status)))
         .isEqualTo(2);
   }
 
@@ -86,6 +86,10 @@ class LeaderRetriesTest {
 
   private static AttemptStatus attempt(String job) {
     return new AttemptStatus(job, OLD, Reasons.LEADER_CHANGED, "moved", "2026-01-01T00:00:00Z");
+  }
+
+  private static RunIdentity run(DatabaseMigration dbm) {
+    return RunIdentity.of(dbm, null, null);
   }
 
   private static DatabaseMigration migration(long generation) {

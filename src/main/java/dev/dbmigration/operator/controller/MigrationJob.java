@@ -1,0 +1,48 @@
+package dev.dbmigration.operator.controller;
+
+import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
+import dev.dbmigration.operator.model.job.Labels;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
+import io.javaoperatorsdk.operator.processing.dependent.Creator;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfigBuilder;
+
+/**
+ * The run's Job as a dependent resource: created when the plan says so, never updated (a Job's
+ * spec is immutable, and a running migration must not be replaced), owned by its resource so the
+ * cluster's garbage collector removes it with the resource. It is reconciled only for a Start
+ * plan: leader flickers and spec edits while a Job runs never touch it.
+ */
+final class MigrationJob extends KubernetesDependentResource<Job, DatabaseMigration>
+    implements Creator<Job, DatabaseMigration>, GarbageCollected<DatabaseMigration> {
+
+  private static final String DESIRED = MigrationJob.class.getName();
+
+  MigrationJob() {
+    super(Job.class, "jobs");
+    // Only the operator's own Jobs are cached: the cluster's other Jobs are none of its business.
+    configureWith(new KubernetesDependentResourceConfigBuilder<Job>()
+        .withKubernetesDependentInformerConfig(InformerConfiguration.builder(Job.class)
+            .withLabelSelector(Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE)
+            .withNamespacesInheritedFromController()
+            .build())
+        .build());
+  }
+
+  /** Creates {@code job} for {@code primary} unless it exists; the created Job, or the one found. */
+  Job create(DatabaseMigration primary, Job job, Context<DatabaseMigration> context) {
+    context.managedWorkflowAndDependentResourceContext().put(DESIRED, job);
+    return reconcile(primary, context).getSingleResource()
+        .or(() -> getSecondaryResource(primary, context))
+        .orElseThrow(() -> new IllegalStateException("Job " + job.getMetadata().getName()
+            + " was neither created nor found"));
+  }
+
+  @Override
+  protected Job desired(DatabaseMigration primary, Context<DatabaseMigration> context) {
+    return context.managedWorkflowAndDependentResourceContext().getMandatory(DESIRED, Job.class);
+  }
+}

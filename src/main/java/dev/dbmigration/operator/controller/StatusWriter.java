@@ -1,0 +1,91 @@
+package dev.dbmigration.operator.controller;
+
+import dev.dbmigration.operator.api.v1alpha1.ConditionTypes;
+import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
+import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
+import dev.dbmigration.operator.api.v1alpha1.Phase;
+import dev.dbmigration.operator.api.v1alpha1.Reasons;
+import dev.dbmigration.operator.model.run.RunIdentity;
+import dev.dbmigration.operator.model.status.Conditions;
+import dev.dbmigration.operator.model.status.MigrationState;
+import dev.dbmigration.operator.model.status.StatusAssembler;
+import dev.dbmigration.operator.plan.Outcome;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes an outcome into the resource's status, only when it changed, and announces each change
+ * of phase or reason once: a log line, an Event, the metrics. The write goes through JOSDK's
+ * primary cache, so the next pass sees this status even before the watch delivers it, and a
+ * transition is never announced twice from a stale copy.
+ */
+final class StatusWriter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StatusWriter.class);
+  /** Reasons that call for a person's attention even though the run goes on. */
+  private static final Set<String> WARNINGS = Set.of(Reasons.LEADER_CHANGED,
+      Reasons.POD_NOT_STARTING, Reasons.MULTIPLE_LEADERS);
+
+  private final MigrationEvents events;
+  private final MigrationMetrics metrics;
+  private final Clock clock;
+
+  StatusWriter(MigrationEvents events, MigrationMetrics metrics, Clock clock) {
+    this.events = events;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /** The status {@code outcome} gives, as it would be written now. */
+  DatabaseMigrationStatus statusOf(DatabaseMigration dbm, Outcome outcome) {
+    String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
+    DatabaseMigrationStatus status = StatusAssembler.assemble(dbm.getStatus(),
+        RunIdentity.generationOf(dbm), outcome.state(), outcome.run(), outcome.check(),
+        outcome.finished(), outcome.identity(), now);
+    status.setAttempts(outcome.attempts().isEmpty() ? null : outcome.attempts());
+    return status;
+  }
+
+  void write(DatabaseMigration dbm, Outcome outcome, Context<DatabaseMigration> context) {
+    DatabaseMigrationStatus previous = dbm.getStatus();
+    DatabaseMigrationStatus status = statusOf(dbm, outcome);
+    if (previous != null && Serialization.asJson(previous).equals(Serialization.asJson(status))) {
+      return;
+    }
+    PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(dbm, context, fresh -> {
+      fresh.setStatus(status);
+      return fresh;
+    });
+    MigrationState state = outcome.state();
+    if (previous == null || previous.getPhase() != state.phase()
+        || !Objects.equals(readyReason(previous), state.reason())) {
+      announce(dbm, state, status);
+    }
+  }
+
+  private void announce(DatabaseMigration dbm, MigrationState state,
+      DatabaseMigrationStatus status) {
+    LOG.info("phase {} ({}): {}", state.phase(), state.reason(), state.message());
+    metrics.transition(dbm, state, status);
+    if (state.phase() == Phase.Failed || state.phase() == Phase.Invalid
+        || WARNINGS.contains(state.reason())) {
+      events.warning(dbm, state.reason(), state.message());
+    } else {
+      events.normal(dbm, state.reason(), state.message());
+    }
+  }
+
+  private static String readyReason(DatabaseMigrationStatus status) {
+    return Conditions.find(status.getConditions(), ConditionTypes.READY)
+        .map(Condition::getReason).orElse(null);
+  }
+}

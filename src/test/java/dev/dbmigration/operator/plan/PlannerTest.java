@@ -1,0 +1,498 @@
+package dev.dbmigration.operator.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dbmigration.operator.api.v1alpha1.Action;
+import dev.dbmigration.operator.api.v1alpha1.AttemptStatus;
+import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
+import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
+import dev.dbmigration.operator.api.v1alpha1.EnvNames;
+import dev.dbmigration.operator.api.v1alpha1.ImageSource;
+import dev.dbmigration.operator.api.v1alpha1.LeaderStatus;
+import dev.dbmigration.operator.api.v1alpha1.Phase;
+import dev.dbmigration.operator.api.v1alpha1.Reasons;
+import dev.dbmigration.operator.api.v1alpha1.WorkloadKind;
+import dev.dbmigration.operator.database.Probe;
+import dev.dbmigration.operator.database.Revision;
+import dev.dbmigration.operator.model.job.JobNames;
+import dev.dbmigration.operator.model.job.JobPodOutput;
+import dev.dbmigration.operator.model.job.Labels;
+import dev.dbmigration.operator.model.run.RunIdentity;
+import dev.dbmigration.operator.model.validation.SecretView;
+import dev.dbmigration.operator.runtime.DatabaseCheckMode;
+import dev.dbmigration.operator.testing.Fixtures;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every branch of the planner, one row each: an observation as the caches would hold it, and the
+ * plan and status it must give. The ITs and the real-cluster tier prove the wiring; this proves
+ * the decisions.
+ */
+class PlannerTest {
+
+  static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
+  static final String NS = "wps-pr-1";
+  static final Map<String, String> DB = Map.of("cluster-name", "patroni-app");
+  static final Probe WRITABLE = new Probe.Reachable(false, Revision.of("1a2b3c4d5e6f"));
+  static final Probe HEAD = new Probe.Reachable(false, Revision.of("8192a3b4c5d6"));
+  static final Planner PLANNER = new Planner(PlannerSettings.of(DatabaseCheckMode.REQUIRED,
+      Duration.ofSeconds(10)));
+  static final Planner BEST_EFFORT = new Planner(PlannerSettings.of(
+      DatabaseCheckMode.BEST_EFFORT, Duration.ofSeconds(10)));
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("table")
+  void plans(Planner planner, Observation observation, Expect expect) {
+    Plan plan = planner.plan(observation);
+    assertThat(plan).as("plan").isInstanceOf(expect.plan());
+    if (expect.phase() != null) {
+      Outcome outcome = outcomeOf(plan);
+      assertThat(outcome.state().phase()).as(outcome.state().message()).isEqualTo(expect.phase());
+      assertThat(outcome.state().reason()).as(outcome.state().message())
+          .isEqualTo(expect.reason());
+    }
+    expect.more().accept(plan);
+  }
+
+  static Stream<Arguments> table() {
+    List<Arguments> rows = new ArrayList<>();
+
+    DatabaseMigration badEnv = migration();
+    badEnv.getSpec().getEnv().setPort("POSTGRES_HOST");
+    rows.add(row("a spec the schema could not check is invalid, no Job", observe(badEnv),
+        report(Phase.Invalid, Reasons.INVALID_SPEC, p -> assertThat(message(p))
+            .contains("spec.env"))));
+
+    DatabaseMigration following = migration();
+    following.getSpec().setImage(null);
+    following.getSpec().setImageFrom(imageFrom());
+    rows.add(row("a followed workload that does not exist yet: waiting for it",
+        observe(following), report(Phase.Pending, Reasons.IMAGE_SOURCE_NOT_FOUND)));
+
+    DatabaseMigration followedDone = copy(following);
+    followedDone.setStatus(finished(followedDone, "app:v1", Phase.Succeeded));
+    rows.add(row("a followed workload gone after its run: the outcome stands",
+        observe(followedDone), report(Phase.Succeeded, Reasons.MIGRATION_SUCCEEDED)));
+
+    DatabaseMigration suspended = migration();
+    suspended.getSpec().setSuspend(true);
+    rows.add(row("suspended before its run: no Job", observe(suspended),
+        report(Phase.Pending, Reasons.SUSPENDED)));
+
+    rows.add(row("no Secret yet", observe(migration()).secret(null),
+        report(Phase.Pending, Reasons.SECRET_NOT_FOUND)));
+
+    rows.add(row("a Secret without the password key", observe(migration())
+        .secret(new SecretView("app-creds", Set.of("app-db-name", "app-db-username"), Set.of(),
+            "app")), report(Phase.Pending, Reasons.SECRET_KEY_MISSING, p ->
+            assertThat(message(p)).contains("app-db-password"))));
+
+    rows.add(row("no leader pod: waiting, naming what was seen", observe(migration())
+        .pods(replica("patroni-app-0")), report(Phase.WaitingForDatabase,
+        Reasons.LEADER_NOT_FOUND, p -> assertThat(message(p)).contains("patroni-app-0"))));
+
+    rows.add(row("two leaders: no guess", observe(migration())
+        .pods(leader("patroni-app-0", "198.18.0.10"), leader("patroni-app-1", "198.18.0.11")),
+        report(Phase.WaitingForDatabase, Reasons.MULTIPLE_LEADERS)));
+
+    rows.add(row("one leader, not yet checked: check it", observe(migration()),
+        expect(Plan.CheckDatabase.class, p -> assertThat(((Plan.CheckDatabase) p).leader())
+            .usingRecursiveComparison().isEqualTo(new LeaderStatus("patroni-app-0", "198.18.0.10")))));
+
+    DatabaseMigration explicit = migration();
+    explicit.getSpec().getDatabase().setLeader(null);
+    explicit.getSpec().getDatabase().setHost("db.example");
+    rows.add(row("an explicit host is checked as it is", observe(explicit),
+        expect(Plan.CheckDatabase.class, p -> assertThat(((Plan.CheckDatabase) p).leader())
+            .usingRecursiveComparison().isEqualTo(new LeaderStatus(null, "db.example")))));
+
+    rows.add(row("the leader is a replica in recovery: waiting, rechecked", observe(migration())
+        .probe(new Probe.Reachable(true, Revision.base())),
+        report(Phase.WaitingForDatabase, Reasons.LEADER_IN_RECOVERY, p ->
+            assertThat(outcomeOf(p).recheck()).isEqualTo(Duration.ofSeconds(10)))));
+
+    rows.add(row("the operator cannot log in: no Job under DATABASE_CHECK=required",
+        observe(migration()).probe(new Probe.Unreachable("connection refused")),
+        report(Phase.WaitingForDatabase, Reasons.DATABASE_UNREACHABLE, p -> {
+          assertThat(outcomeOf(p).check().ready()).isFalse();
+          assertThat(outcomeOf(p).recheck()).isEqualTo(Duration.ofSeconds(10));
+        })));
+
+    DatabaseMigration unreachableSince = migration();
+    unreachableSince.setStatus(new DatabaseMigrationStatus());
+    unreachableSince.getStatus().setConditions(List.of(new ConditionBuilder()
+        .withType("DatabaseReachable").withStatus("False").withReason("DatabaseUnreachable")
+        .withLastTransitionTime(NOW.minusSeconds(45).toString()).build()));
+    rows.add(row("a database down for 45 s is checked again in 45 s (from status, not memory)",
+        observe(unreachableSince).probe(new Probe.Unreachable("connection refused")),
+        report(Phase.WaitingForDatabase, Reasons.DATABASE_UNREACHABLE, p ->
+            assertThat(outcomeOf(p).recheck()).isEqualTo(Duration.ofSeconds(45)))));
+
+    rows.add(rowWith(BEST_EFFORT, "the operator cannot log in under best-effort: the Job runs",
+        observe(migration()).probe(new Probe.Unreachable("connection refused")),
+        start(p -> assertThat(outcomeOf(p).check().message())
+            .contains("runs in its Job regardless"))));
+
+    rows.add(row("a writable leader: the Job, named for the run, pointed at the leader",
+        observe(migration()).probe(WRITABLE), start(p -> {
+          Plan.Start start = (Plan.Start) p;
+          assertThat(start.job().getMetadata().getName()).matches("app-g1-[a-z2-7]{5}");
+          assertThat(start.databaseKey()).isEqualTo("198.18.0.10:5432/app");
+          assertThat(start.job().getSpec().getTemplate().getSpec().getContainers().get(0)
+              .getCommand()).containsExactly("alembic", "upgrade", "head");
+          assertThat(start.job().getMetadata().getAnnotations())
+              .containsEntry(Labels.LEADER_POD_ANNOTATION, "patroni-app-0")
+              .containsEntry(Labels.RUN_ANNOTATION, start.outcome().identity());
+          assertThat(start.outcome().run().revision().getBefore()).isEqualTo("1a2b3c4d5e6f");
+        })));
+
+    DatabaseMigration running = migration();
+    rows.add(row("its Job runs: Running", observe(running).jobs(job(running, null)),
+        report(Phase.Running, Reasons.MIGRATION_RUNNING)));
+
+    rows.add(row("its pod cannot pull its image yet: PodNotStarting, the run goes on",
+        observe(running).jobs(job(running, null)).pods(leader("patroni-app-0", "198.18.0.10"),
+            jobPod(running, NOW.minusSeconds(20), "ErrImagePull", "pull access denied")),
+        report(Phase.Pending, Reasons.POD_NOT_STARTING, p -> assertThat(message(p))
+            .contains("ErrImagePull", "pull access denied"))));
+
+    rows.add(row("its pod waits for an image absent under pullPolicy Never: the run ends",
+        observe(running).jobs(job(running, null)).pods(jobPod(running, NOW.minusSeconds(5),
+            "ErrImageNeverPull", "Container image \"app:gone\" is not present")),
+        expect(Plan.Stop.class, Phase.Failed, Reasons.POD_NOT_STARTING, p -> {
+          assertThat(message(p)).contains("app:gone");
+          assertThat(outcomeOf(p).finished().getResult()).isEqualTo("Failed");
+        })));
+
+    rows.add(row("its pod refused as root under runAsNonRoot: the run ends",
+        observe(running).jobs(job(running, null)).pods(jobPod(running, NOW.minusSeconds(5),
+            "CreateContainerConfigError", "container has runAsNonRoot and image will run as root")),
+        expect(Plan.Stop.class, Phase.Failed, Reasons.POD_NOT_STARTING)));
+
+    rows.add(row("its pod still pulling after the start deadline: the run ends",
+        observe(running).jobs(job(running, null)).pods(jobPod(running, NOW.minusSeconds(301),
+            "ImagePullBackOff", "Back-off pulling image")),
+        expect(Plan.Stop.class, Phase.Failed, Reasons.POD_NOT_STARTING)));
+
+    rows.add(row("its Job completed, revision not read: check the database",
+        observe(running).jobs(job(running, "Complete")),
+        expect(Plan.CheckDatabase.class, p -> assertThat(((Plan.CheckDatabase) p).leader()
+            .getPod()).isEqualTo("patroni-app-0"))));
+
+    rows.add(row("its Job completed: Succeeded, the revision read after it, in history",
+        observe(running).jobs(job(running, "Complete")).probe(HEAD),
+        report(Phase.Succeeded, Reasons.MIGRATION_SUCCEEDED, p -> {
+          assertThat(outcomeOf(p).run().revision().getCurrent()).isEqualTo("8192a3b4c5d6");
+          assertThat(outcomeOf(p).finished().getTo()).isEqualTo("8192a3b4c5d6");
+        })));
+
+    rows.add(row("its Job failed against the same leader: Failed with the tool's last words,"
+            + " the password masked",
+        observe(running).jobs(job(running, "Failed")).probe(WRITABLE, "s3cret!pw")
+            .pods(leader("patroni-app-0", "198.18.0.10"), failedPod(running,
+                "sqlalchemy.exc.ProgrammingError: relation exists (password s3cret!pw)")),
+        report(Phase.Failed, Reasons.MIGRATION_FAILED, p -> assertThat(message(p))
+            .contains("relation exists").doesNotContain("s3cret!pw"))));
+
+    rows.add(row("its Job failed after a failover: LeaderChanged, next attempt after backoff",
+        observe(running).jobs(job(running, "Failed"))
+            .pods(replica("patroni-app-0"), leader("patroni-app-1", "198.18.0.11")),
+        report(Phase.Pending, Reasons.LEADER_CHANGED, p -> {
+          assertThat(outcomeOf(p).attempts()).hasSize(1);
+          assertThat(outcomeOf(p).recheck()).isEqualTo(Duration.ofSeconds(10));
+          assertThat(message(p)).contains("patroni-app-0", "patroni-app-1", "attempt 2 of 4");
+        })));
+
+    DatabaseMigration lastChance = migration();
+    lastChance.getSpec().getJob().setLeaderChangeRetries(0);
+    rows.add(row("a failover with no retries left: Failed, naming the failovers",
+        observe(lastChance).jobs(job(lastChance, "Failed"))
+            .pods(leader("patroni-app-1", "198.18.0.11")),
+        report(Phase.Failed, Reasons.LEADER_CHANGED)));
+
+    DatabaseMigration backingOff = migration();
+    backingOff.setStatus(retrying(backingOff, NOW.minusSeconds(4)));
+    rows.add(row("after a failover, within the backoff: waiting, due time in the message",
+        observe(backingOff).pods(leader("patroni-app-1", "198.18.0.11")),
+        report(Phase.Pending, Reasons.LEADER_CHANGED, p -> {
+          assertThat(outcomeOf(p).recheck()).isEqualTo(Duration.ofSeconds(6));
+          assertThat(message(p)).contains(NOW.plusSeconds(6).toString());
+        })));
+
+    DatabaseMigration retryDue = migration();
+    retryDue.setStatus(retrying(retryDue, NOW.minusSeconds(11)));
+    rows.add(row("after a failover, past the backoff: attempt 2 against the new leader",
+        observe(retryDue).pods(leader("patroni-app-1", "198.18.0.11")).probe(WRITABLE),
+        start(p -> {
+          assertThat(((Plan.Start) p).job().getMetadata().getName()).endsWith("-a2");
+          assertThat(message(p)).contains("attempt 2 of 4", "patroni-app-1");
+        })));
+
+    DatabaseMigration done = migration();
+    done.setStatus(finished(done, null, Phase.Succeeded));
+    rows.add(row("its Job was removed after it finished (TTL): nothing runs again",
+        observe(done), report(Phase.Succeeded, Reasons.MIGRATION_SUCCEEDED)));
+
+    DatabaseMigration resumed = copy(done);
+    resumed.getMetadata().setGeneration(3L);
+    rows.add(row("suspended and resumed after its run: the same run, not again",
+        observe(resumed), report(Phase.Succeeded, Reasons.MIGRATION_SUCCEEDED)));
+
+    DatabaseMigration rerun = copy(done);
+    rerun.getMetadata().setAnnotations(Map.of(DatabaseMigration.RERUN_ANNOTATION, "2"));
+    rows.add(row("a rerun token after its run: a new run", observe(rerun),
+        expect(Plan.CheckDatabase.class, p -> { })));
+
+    DatabaseMigration history = migration();
+    history.getSpec().setAction(Action.HISTORY);
+    rows.add(row("a history run completed: read its output", observe(history)
+        .jobs(job(history, "Complete")).probe(HEAD), expect(Plan.ReadOutput.class, p -> { })));
+    rows.add(row("a history run completed and read: its output in status", observe(history)
+        .jobs(job(history, "Complete")).probe(HEAD).output("1a2b3c4d5e6f -> 8192a3b4c5d6 (head)"),
+        report(Phase.Succeeded, Reasons.MIGRATION_SUCCEEDED, p ->
+            assertThat(outcomeOf(p).run().output()).contains("8192a3b4c5d6 (head)"))));
+    return rows.stream();
+  }
+
+  @org.junit.jupiter.api.Test
+  void aRunWhoseDatabaseIsTakenWaitsNamingTheOtherRun() {
+    Observation o = observe(migration()).probe(WRITABLE).build();
+    Plan.Start start = (Plan.Start) PLANNER.plan(o);
+    Job other = new JobBuilder().withNewMetadata().withNamespace(NS).withName("api-g4-abcde")
+        .addNewOwnerReference().withName("api").withKind("DatabaseMigration").endOwnerReference()
+        .endMetadata().build();
+
+    Outcome outcome = outcomeOf(PLANNER.busy(o, start, other));
+
+    assertThat(outcome.state().phase()).isEqualTo(Phase.Pending);
+    assertThat(outcome.state().reason()).isEqualTo(Reasons.WAITING_FOR_OTHER_MIGRATION);
+    assertThat(outcome.state().message()).contains("wps-pr-1/api", "api-g4-abcde");
+    assertThat(outcome.recheck()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(outcome.run().jobName()).isNull();
+  }
+
+  // --- the rows' vocabulary ----------------------------------------------------------------
+
+  record Expect(Class<? extends Plan> plan, Phase phase, String reason, Consumer<Plan> more) {
+  }
+
+  static Arguments row(String name, ObservationBuilder o, Expect expect) {
+    return rowWith(PLANNER, name, o, expect);
+  }
+
+  static Arguments rowWith(Planner planner, String name, ObservationBuilder o, Expect expect) {
+    return Arguments.of(Named.of(name, planner), o.build(), expect);
+  }
+
+  static Expect report(Phase phase, String reason) {
+    return report(phase, reason, p -> { });
+  }
+
+  static Expect report(Phase phase, String reason, Consumer<Plan> more) {
+    return new Expect(Plan.Report.class, phase, reason, more);
+  }
+
+  static Expect start(Consumer<Plan> more) {
+    return new Expect(Plan.Start.class, Phase.Running, Reasons.MIGRATION_RUNNING, more);
+  }
+
+  static Expect expect(Class<? extends Plan> plan, Consumer<Plan> more) {
+    return new Expect(plan, null, null, more);
+  }
+
+  static Expect expect(Class<? extends Plan> plan, Phase phase, String reason) {
+    return new Expect(plan, phase, reason, p -> { });
+  }
+
+  static Expect expect(Class<? extends Plan> plan, Phase phase, String reason,
+      Consumer<Plan> more) {
+    return new Expect(plan, phase, reason, more);
+  }
+
+  static Outcome outcomeOf(Plan plan) {
+    if (plan instanceof Plan.Report report) {
+      return report.outcome();
+    }
+    if (plan instanceof Plan.Start start) {
+      return start.outcome();
+    }
+    return ((Plan.Stop) plan).outcome();
+  }
+
+  static String message(Plan plan) {
+    return outcomeOf(plan).state().message();
+  }
+
+  static DatabaseMigration migration() {
+    DatabaseMigration dbm = Fixtures.migration(NS, "app");
+    dbm.getMetadata().setUid("uid-app");
+    dbm.getMetadata().setGeneration(1L);
+    dbm.getSpec().setEnv(new EnvNames());
+    return dbm;
+  }
+
+  static DatabaseMigration copy(DatabaseMigration dbm) {
+    return io.fabric8.kubernetes.client.utils.Serialization.clone(dbm);
+  }
+
+  static ImageSource imageFrom() {
+    ImageSource source = new ImageSource();
+    source.setKind(WorkloadKind.Deployment);
+    source.setName("app");
+    source.setContainer("api");
+    return source;
+  }
+
+  /** A status that reported this resource's current run as ended. */
+  static DatabaseMigrationStatus finished(DatabaseMigration dbm, String followed, Phase phase) {
+    RunIdentity run = RunIdentity.of(dbm, followed, null);
+    DatabaseMigrationStatus status = new DatabaseMigrationStatus();
+    status.setObservedGeneration(dbm.getMetadata().getGeneration());
+    status.setPhase(phase);
+    status.setRunIdentity(run.text());
+    status.setJobName(JobNames.of(dbm, run, 1));
+    status.setMessage("Job done");
+    status.setConditions(List.of(new ConditionBuilder().withType("Ready")
+        .withStatus(phase == Phase.Succeeded ? "True" : "False")
+        .withReason(phase == Phase.Succeeded ? Reasons.MIGRATION_SUCCEEDED
+            : Reasons.MIGRATION_FAILED).build()));
+    return status;
+  }
+
+  /** A status after attempt 1 failed at {@code at} because the leader moved. */
+  static DatabaseMigrationStatus retrying(DatabaseMigration dbm, Instant at) {
+    RunIdentity run = RunIdentity.of(dbm, null, null);
+    DatabaseMigrationStatus status = new DatabaseMigrationStatus();
+    status.setPhase(Phase.Pending);
+    status.setRunIdentity(run.text());
+    status.setAttempts(List.of(new AttemptStatus(JobNames.of(dbm, run, 1),
+        new LeaderStatus("patroni-app-0", "198.18.0.10"), Reasons.LEADER_CHANGED,
+        "Job failed after the leader changed", at.toString())));
+    return status;
+  }
+
+  /** The first Job of the resource's current run; {@code condition} Complete, Failed or null. */
+  static Job job(DatabaseMigration dbm, String condition) {
+    RunIdentity run = RunIdentity.of(dbm, null, dbm.getStatus());
+    JobBuilder job = new JobBuilder(dev.dbmigration.operator.model.job.MigrationJobBuilder
+        .build(dbm, JobNames.of(dbm, run, 1), "198.18.0.10"))
+        .editMetadata().withCreationTimestamp(NOW.minusSeconds(30).toString())
+        .addToAnnotations(Labels.LEADER_POD_ANNOTATION, "patroni-app-0")
+        .addToAnnotations(Labels.LEADER_HOST_ANNOTATION, "198.18.0.10").endMetadata();
+    if (condition != null) {
+      job.withNewStatus().addNewCondition().withType(condition).withStatus("True")
+          .withLastTransitionTime(NOW.minusSeconds(1).toString()).endCondition()
+          .withCompletionTime(condition.equals("Complete") ? NOW.minusSeconds(1).toString() : null)
+          .endStatus();
+    }
+    return job.build();
+  }
+
+  static Pod leader(String name, String ip) {
+    return databasePod(name, "master", ip);
+  }
+
+  static Pod replica(String name) {
+    return databasePod(name, "replica", "198.18.0.99");
+  }
+
+  static Pod databasePod(String name, String role, String ip) {
+    return new PodBuilder().withNewMetadata().withNamespace(NS).withName(name)
+        .addToLabels("cluster-name", "patroni-app").addToLabels("role", role).endMetadata()
+        .withNewStatus().withPhase("Running").withPodIP(ip).addNewCondition().withType("Ready")
+        .withStatus("True").endCondition().endStatus().build();
+  }
+
+  static Pod jobPod(DatabaseMigration dbm, Instant created, String reason, String message) {
+    return new PodBuilder().withNewMetadata().withNamespace(NS).withName("app-pod")
+        .withCreationTimestamp(created.toString())
+        .addToLabels(JobPodOutput.JOB_NAME_LABEL, job(dbm, null).getMetadata().getName())
+        .endMetadata().withNewStatus().withPhase("Pending").addNewContainerStatus()
+        .withName("migrate").withNewState().withNewWaiting().withReason(reason)
+        .withMessage(message).endWaiting().endState().endContainerStatus().endStatus().build();
+  }
+
+  static Pod failedPod(DatabaseMigration dbm, String output) {
+    return new PodBuilder().withNewMetadata().withNamespace(NS).withName("app-pod")
+        .withCreationTimestamp(NOW.minusSeconds(20).toString())
+        .addToLabels(JobPodOutput.JOB_NAME_LABEL, job(dbm, null).getMetadata().getName())
+        .endMetadata().withNewStatus().withPhase("Failed").addNewContainerStatus()
+        .withName("migrate").withNewState().withNewTerminated().withExitCode(1)
+        .withMessage(output).endTerminated().endState().endContainerStatus().endStatus().build();
+  }
+
+  static ObservationBuilder observe(DatabaseMigration dbm) {
+    return new ObservationBuilder(dbm);
+  }
+
+  /** An observation with the usual environment: the Secret, one leader, no Job yet. */
+  static final class ObservationBuilder {
+    private final DatabaseMigration dbm;
+    private PodTemplateSpec template;
+    private List<Job> jobs = List.of();
+    private List<Pod> pods = List.of(leader("patroni-app-0", "198.18.0.10"));
+    private SecretView secret = new SecretView("app-creds",
+        Set.of("app-db-name", "app-db-username", "app-db-password"), Set.of(), "app");
+    private Probe probe;
+    private List<String> scrub = List.of();
+    private String output;
+
+    ObservationBuilder(DatabaseMigration dbm) {
+      this.dbm = dbm;
+    }
+
+    ObservationBuilder followed(String image) {
+      template = new PodTemplateSpecBuilder().withNewSpec().addNewContainer().withName("api")
+          .withImage(image).endContainer().endSpec().build();
+      return this;
+    }
+
+    ObservationBuilder jobs(Job... all) {
+      jobs = List.of(all);
+      return this;
+    }
+
+    ObservationBuilder pods(Pod... all) {
+      pods = List.of(all);
+      return this;
+    }
+
+    ObservationBuilder secret(SecretView view) {
+      secret = view;
+      return this;
+    }
+
+    ObservationBuilder probe(Probe checked, String... secrets) {
+      probe = checked;
+      scrub = List.of(secrets);
+      return this;
+    }
+
+    ObservationBuilder output(String printed) {
+      output = printed;
+      return this;
+    }
+
+    Observation build() {
+      return new Observation(dbm, template, jobs, pods, secret, probe, scrub, output, NOW);
+    }
+  }
+}
