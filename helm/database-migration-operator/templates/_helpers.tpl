@@ -40,25 +40,26 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 The same rules as deploy/rbac.yaml, which gives the reason for each; InstallRbacTest fails when
 the two differ. */}}
 {{- define "dmo.rules" -}}
-# patch: the operator's finalizer, added on first sight and removed after cleaning up.
+# patch: only to take off the finalizer operators before 0.2 put on resources.
 - apiGroups: [dbmigration.dev]
   resources: [databasemigrations]
   verbs: [get, list, watch, patch]
 - apiGroups: [dbmigration.dev]
   resources: [databasemigrations/status]
-  verbs: [get, patch, update]
+  verbs: [get, update]
 # Setting blockOwnerDeletion on a Job's owner reference needs this where the
 # OwnerReferencesPermissionEnforcement admission plugin is on (OpenShift).
 - apiGroups: [dbmigration.dev]
   resources: [databasemigrations/finalizers]
   verbs: [update]
-# delete: a deleted resource's Jobs, and their pods, go with it.
+# create only, never update; delete: ends a run whose pod cannot start (PodNotStarting), so
+# it stops holding its database. A deleted resource's Jobs go through the garbage collector.
 - apiGroups: [batch]
   resources: [jobs]
   verbs: [get, list, watch, create, delete]
 - apiGroups: [""]
   resources: [pods]
-  verbs: [get, list, watch, delete]
+  verbs: [get, list, watch]
 # A history run's output, when the pod has no termination message to read it from.
 - apiGroups: [""]
   resources: [pods/log]

@@ -185,14 +185,22 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
       return ((Plan.Report) planner.busy(observation, start, result.busyWith())).outcome();
     }
     LOG.info("created Job {}: {}", job.getMetadata().getName(), start.outcome().state().message());
-    return start.outcome();
+    return start.outcome().startedAt(result.created().getMetadata().getCreationTimestamp());
   }
 
   private Outcome stop(Context<DatabaseMigration> context, Plan.Stop stop) {
     Job job = stop.job();
-    // Background: the Job goes now and its pod after it, so the database is free at once.
-    context.getClient().resource(job).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
-    LOG.info("removed Job {}: {}", job.getMetadata().getName(), stop.outcome().state().message());
+    try {
+      // Background: the Job goes now and its pod after it, so the database is free at once.
+      context.getClient().resource(job).withPropagationPolicy(DeletionPropagation.BACKGROUND)
+          .delete();
+      LOG.info("removed Job {}: {}", job.getMetadata().getName(),
+          stop.outcome().state().message());
+    } catch (KubernetesClientException e) {
+      // The run has ended either way; the Job then stays until its activeDeadlineSeconds.
+      LOG.warn("cannot remove Job {} ({}); it stays until its activeDeadlineSeconds",
+          job.getMetadata().getName(), KubernetesErrors.describe(e));
+    }
     return stop.outcome();
   }
 }

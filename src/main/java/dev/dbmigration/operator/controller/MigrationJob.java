@@ -24,7 +24,10 @@ final class MigrationJob extends KubernetesDependentResource<Job, DatabaseMigrat
   MigrationJob() {
     super(Job.class, "jobs");
     // Only the operator's own Jobs are cached: the cluster's other Jobs are none of its business.
+    // A plain create, not server-side apply: that would need patch on every Job, and a Job's
+    // spec is never changed anyway.
     configureWith(new KubernetesDependentResourceConfigBuilder<Job>()
+        .withUseSSA(false)
         .withKubernetesDependentInformerConfig(InformerConfiguration.builder(Job.class)
             .withLabelSelector(Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE)
             .withNamespacesInheritedFromController()

@@ -25,19 +25,10 @@ public record Outcome(MigrationState state, Run run, DatabaseCheck check, Durati
     return new Outcome(state, run, null, null, List.of(), null, identity);
   }
 
-  Outcome checked(DatabaseCheck databaseCheck) {
-    return new Outcome(state, run, databaseCheck, recheck, attempts, finished, identity);
-  }
-
-  Outcome recheckAfter(Duration delay) {
-    return new Outcome(state, run, check, delay, attempts, finished, identity);
-  }
-
-  Outcome withAttempts(List<AttemptStatus> recorded) {
-    return new Outcome(state, run, check, recheck, recorded, finished, identity);
-  }
-
-  Outcome finishing(RunRecord record) {
-    return new Outcome(state, run, check, recheck, attempts, record, identity);
+  /** The run as started: its start time is the Job's creation, as Kubernetes recorded it. */
+  public Outcome startedAt(String jobCreation) {
+    Run started = new Run(run.jobName(), run.rerun(), run.leader(), jobCreation,
+        run.completionTime(), run.revision(), run.output(), run.image());
+    return new Outcome(state, started, check, recheck, attempts, finished, identity);
   }
 }

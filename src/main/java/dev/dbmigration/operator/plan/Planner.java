@@ -131,12 +131,12 @@ public final class Planner {
     }
 
     Plan plan() {
-      boolean reported = isFinal(previous) && identity.text().equals(previous.getRunIdentity());
-      Optional<Job> job = o.job(jobName);
-      if (reported && job.map(j -> JobOutcome.of(j).phase().isFinal()).orElse(true)) {
-        // Reported already; its Job may since have gone with ttlSecondsAfterFinished.
+      if (isFinal(previous) && identity.text().equals(previous.getRunIdentity())) {
+        // Reported already. Its Job may since have gone (ttlSecondsAfterFinished), or be one
+        // that could not start and could not be removed: the run has ended either way.
         return unchanged(previous);
       }
+      Optional<Job> job = o.job(jobName);
       if (job.isPresent()) {
         return JobOutcome.of(job.get()).phase().isFinal() ? ended(job.get())
             : running(job.get());

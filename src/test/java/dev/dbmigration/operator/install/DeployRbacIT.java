@@ -162,11 +162,12 @@ class DeployRbacIT {
   }
 
   /**
-   * Cleanup never holds a deletion hostage: an operator granted everything but deleting Jobs
-   * still lets a deleted resource go, and its log names the Job it had to leave.
+   * Delete on Jobs serves one purpose, ending a run whose pod cannot start: an operator granted
+   * everything but that still ends the run (Failed, PodNotStarting) and its log names the Job it
+   * had to leave.
    */
   @Test
-  void withoutDeleteOnJobsADeletedResourceStillGoesAndTheJobIsLeftWithALogLine() {
+  void withoutDeleteOnJobsARunThatCannotStartStillEndsAndTheJobIsLeftWithALogLine() {
     String suffix = "-without-delete-jobs";
     ServiceAccount account = Serialization.clone(Manifests.single(deploy, ServiceAccount.class));
     account.getMetadata().setName(account.getMetadata().getName() + suffix);
@@ -193,14 +194,17 @@ class DeployRbacIT {
       await("Running").atMost(TIMEOUT)
           .until(() -> status(ns), s -> s != null && s.getPhase() == Phase.Running);
 
-      admin.resources(DatabaseMigration.class).inNamespace(ns).withName("app").delete();
+      cluster.createStuckJobPod(job, "ErrImageNeverPull",
+          "Container image \"" + job.getSpec().getTemplate().getSpec().getContainers().get(0)
+              .getImage() + "\" is not present with pull policy of Never");
 
-      await("the resource is gone").atMost(TIMEOUT).until(() -> admin
-          .resources(DatabaseMigration.class).inNamespace(ns).withName("app").get() == null);
+      DatabaseMigrationStatus failed = await("Failed").atMost(TIMEOUT)
+          .until(() -> status(ns), s -> s != null && s.getPhase() == Phase.Failed);
+      assertThat(failed.getMessage()).contains("ErrImageNeverPull");
       assertThat(cluster.jobs(ns)).extracting(j -> j.getMetadata().getName())
           .containsExactly(job.getMetadata().getName());
       await("the log names the Job left").atMost(TIMEOUT).until(() -> log.lines().stream()
-          .anyMatch(l -> l.contains("cannot delete Job " + job.getMetadata().getName())));
+          .anyMatch(l -> l.contains("cannot remove Job " + job.getMetadata().getName())));
     }
   }
 

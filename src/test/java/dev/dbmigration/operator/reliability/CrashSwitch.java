@@ -73,11 +73,8 @@ final class CrashSwitch implements Interceptor {
         && path.endsWith("/status");
   }
 
-  /** A POST to the Jobs, or the server-side apply that creates a Job only if it is absent. */
   static boolean isJobCreate(HttpRequest request) {
-    String path = request.uri().getPath();
-    return "POST".equals(request.method()) && path.endsWith("/jobs")
-        || "PATCH".equals(request.method()) && path.matches(".*/jobs/[^/]+$");
+    return "POST".equals(request.method()) && request.uri().getPath().endsWith("/jobs");
   }
 
   private static URI deadEnd(URI uri) {

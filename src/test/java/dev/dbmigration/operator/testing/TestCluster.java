@@ -105,6 +105,31 @@ public final class TestCluster {
     return client.pods().inNamespace(namespace).resource(pod).updateStatus();
   }
 
+  /**
+   * The pod the Job controller would make for {@code job}, stuck the way the kubelet reports it:
+   * its container waiting with {@code reason} (ErrImageNeverPull, ImagePullBackOff, ...).
+   */
+  public Pod createStuckJobPod(Job job, String reason, String message) {
+    String namespace = job.getMetadata().getNamespace();
+    Map<String, String> labels = new HashMap<>(job.getSpec().getTemplate().getMetadata()
+        .getLabels());
+    labels.put("batch.kubernetes.io/job-name", job.getMetadata().getName());
+    Pod pod = client.resource(new PodBuilder()
+        .withNewMetadata().withNamespace(namespace).withName(job.getMetadata().getName() + "-x")
+        .withLabels(labels).addNewOwnerReference().withApiVersion("batch/v1").withKind("Job")
+        .withName(job.getMetadata().getName()).withUid(job.getMetadata().getUid())
+        .withController(true).endOwnerReference().endMetadata()
+        .withNewSpec().addNewContainer().withName("migrate")
+        .withImage(job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .endContainer().withRestartPolicy("Never").endSpec()
+        .build()).create();
+    pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Pending")
+        .addNewContainerStatus().withName("migrate").withImage("unused").withImageID("")
+        .withReady(false).withRestartCount(0).withNewState().withNewWaiting().withReason(reason)
+        .withMessage(message).endWaiting().endState().endContainerStatus().build());
+    return client.pods().inNamespace(namespace).resource(pod).updateStatus();
+  }
+
   public Pod relabel(String namespace, String name, String key, String value) {
     return client.pods().inNamespace(namespace).withName(name).edit(p -> {
       Map<String, String> labels = new HashMap<>(p.getMetadata().getLabels());
