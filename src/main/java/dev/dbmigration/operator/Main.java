@@ -92,9 +92,10 @@ public final class Main {
     }
     try (KubernetesClient client = new KubernetesClientBuilder().build()) {
       System.out.println("waiting for databasemigration " + arguments.namespace() + "/"
-          + arguments.name() + " to succeed");
-      return new WaitForMigration(client, arguments.namespace(), arguments.name(), System.out,
-          java.time.Clock.systemUTC()).await(arguments.timeout());
+          + arguments.name() + " to succeed" + (arguments.image() == null ? ""
+          : " with image " + arguments.image()));
+      return new WaitForMigration(client, arguments.namespace(), arguments.name(),
+          arguments.image(), System.out, java.time.Clock.systemUTC()).await(arguments.timeout());
     }
   }
 }

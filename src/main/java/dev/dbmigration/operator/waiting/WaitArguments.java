@@ -8,13 +8,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code wait NAME [--namespace=NS] [--timeout=DURATION]}. The namespace defaults to the pod's
- * own (POD_NAMESPACE, or the mounted service-account namespace file), so an init container
- * needs only the resource's name.
+ * {@code wait NAME [--namespace=NS] [--timeout=DURATION] [--image=IMAGE]}. The namespace
+ * defaults to the pod's own (POD_NAMESPACE, or the mounted service-account namespace file), so
+ * an init container needs only the resource's name. {@code --image} (or MIGRATION_IMAGE) is the
+ * image the app runs: the wait then ends only once the migration run with that image succeeded,
+ * not an earlier one.
  */
-public record WaitArguments(String name, String namespace, Duration timeout) {
+public record WaitArguments(String name, String namespace, Duration timeout, String image) {
 
-  public static final String USAGE = "usage: wait NAME [--namespace=NS] [--timeout=90s|10m|1h]";
+  public static final String USAGE = "usage: wait NAME [--namespace=NS] [--timeout=90s|10m|1h]"
+      + " [--image=IMAGE]";
   public static final Path SERVICE_ACCOUNT_NAMESPACE =
       Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
   private static final Pattern DURATION = Pattern.compile("^([1-9][0-9]{0,6})([smh])$");
@@ -24,11 +27,14 @@ public record WaitArguments(String name, String namespace, Duration timeout) {
     String name = null;
     String namespace = null;
     Duration timeout = null;
+    String image = env.get("MIGRATION_IMAGE");
     for (String arg : args) {
       if (arg.startsWith("--namespace=")) {
         namespace = arg.substring("--namespace=".length());
       } else if (arg.startsWith("--timeout=")) {
         timeout = duration(arg.substring("--timeout=".length()));
+      } else if (arg.startsWith("--image=")) {
+        image = arg.substring("--image=".length());
       } else if (!arg.startsWith("-") && name == null) {
         name = arg;
       } else {
@@ -52,7 +58,10 @@ public record WaitArguments(String name, String namespace, Duration timeout) {
       throw new IllegalArgumentException("no namespace: pass --namespace= or set POD_NAMESPACE\n"
           + USAGE);
     }
-    return new WaitArguments(name, namespace, timeout);
+    if (image != null && image.isBlank()) {
+      image = null;
+    }
+    return new WaitArguments(name, namespace, timeout, image);
   }
 
   private static Duration duration(String text) {

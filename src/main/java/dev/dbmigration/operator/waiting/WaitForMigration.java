@@ -31,12 +31,20 @@ public final class WaitForMigration {
   private static final Duration REREAD = Duration.ofSeconds(30);
 
   private final Resource<DatabaseMigration> resource;
+  private final String image;
   private final PrintStream out;
   private final Clock clock;
 
   public WaitForMigration(KubernetesClient client, String namespace, String name, PrintStream out,
       Clock clock) {
+    this(client, namespace, name, null, out, clock);
+  }
+
+  /** @param image the app's image: only a successful run with it counts (null: any run) */
+  public WaitForMigration(KubernetesClient client, String namespace, String name, String image,
+      PrintStream out, Clock clock) {
     this.resource = client.resources(DatabaseMigration.class).inNamespace(namespace).withName(name);
+    this.image = image;
     this.out = out;
     this.clock = clock;
   }
@@ -58,7 +66,7 @@ public final class WaitForMigration {
         DatabaseMigration seen = current;
         Instant reread = clock.instant().plus(REREAD);
         while (true) {
-          Readiness readiness = Readiness.of(seen);
+          Readiness readiness = Readiness.of(seen, image);
           String line = readiness.state() + " " + readiness.message();
           if (!line.equals(said)) {
             out.println(line);

@@ -93,7 +93,7 @@ class PrPreviewLifeE2EIT {
     TestPostgres.Credentials db = postgres.createDatabase("pr_1234");
     String ns = cluster.newNamespace("wps-pr-1234");
     // What the PR's Patroni chart creates beside the app: the credentials Secret.
-    cluster.createSecret(ns, "patroni-wps-api-pr-1234-creds", Map.of("app-db-name",
+    cluster.createSecret(ns, "wps-pr-1234-creds", Map.of("app-db-name",
         db.database(), "app-db-username", db.username(), "app-db-password", db.password()));
 
     // 1. The PR opens: the app's chart is installed while its database is still starting.
@@ -104,11 +104,12 @@ class PrPreviewLifeE2EIT {
     assertThat(readyReason(waiting)).isEqualTo(Reasons.LEADER_NOT_FOUND);
     assertThat(cluster.jobs(ns)).isEmpty();
     ByteArrayOutputStream initLog = new ByteArrayOutputStream();
-    CompletableFuture<Integer> initContainer = initContainer(ns, initLog);
+    CompletableFuture<Integer> initContainer = initContainer(ns, REPOSITORY + ":" + BUILD_1,
+        initLog);
 
     // 2. The database comes up: its leader pod appears, the build is migrated to its head.
-    cluster.createReadyPod(ns, "patroni-wps-api-pr-1234-0",
-        Map.of("cluster-name", "patroni-wps-api-pr-1234", "role", "master"), postgres.host());
+    cluster.createReadyPod(ns, "patroni-wps-pr-1234-0",
+        Map.of("cluster-name", "patroni-wps-pr-1234", "role", "master"), postgres.host());
     DatabaseMigrationStatus first = awaitStatus(ns, s -> s.getPhase() == Phase.Succeeded);
     assertThat(first.getImage()).isEqualTo(REPOSITORY + ":" + BUILD_1);
     assertThat(first.getRevision().getCurrent()).isEqualTo(BUILD_1_HEAD);
@@ -131,7 +132,8 @@ class PrPreviewLifeE2EIT {
                 BUILD_2_HEAD, "Succeeded"));
     assertThat(cluster.jobs(ns)).hasSize(2);
     ByteArrayOutputStream secondInit = new ByteArrayOutputStream();
-    assertThat(initContainer(ns, secondInit).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+    assertThat(initContainer(ns, REPOSITORY + ":" + BUILD_2, secondInit)
+        .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
         .isEqualTo(WaitForMigration.READY);
 
     // 4. The PR is closed: the release is uninstalled at once (no finalizer holds it); its
@@ -159,12 +161,13 @@ class PrPreviewLifeE2EIT {
   }
 
   /** What the Deployment's init container does, as the app's ServiceAccount. */
-  static CompletableFuture<Integer> initContainer(String ns, ByteArrayOutputStream log) {
+  static CompletableFuture<Integer> initContainer(String ns, String image,
+      ByteArrayOutputStream log) {
     KubernetesClient app = ServiceAccountClients.clientFor(admin, ns, "wps-api");
     PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
     return CompletableFuture.supplyAsync(() -> {
       try (app) {
-        return new WaitForMigration(app, ns, "wps-api", out, Clock.systemUTC())
+        return new WaitForMigration(app, ns, "wps-api", image, out, Clock.systemUTC())
             .await(Duration.ofMinutes(3));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -20,13 +20,18 @@ class WaitArgumentsTest {
     Path file = Files.writeString(dir.resolve("namespace"), "wps-pr-1234\n");
 
     assertThat(WaitArguments.parse(new String[] {"wps-api"}, Map.of(), file))
-        .isEqualTo(new WaitArguments("wps-api", "wps-pr-1234", null));
+        .isEqualTo(new WaitArguments("wps-api", "wps-pr-1234", null, null));
     assertThat(WaitArguments.parse(new String[] {"wps-api", "--timeout=30m"},
         Map.of("POD_NAMESPACE", "from-env"), file))
-        .isEqualTo(new WaitArguments("wps-api", "from-env", Duration.ofMinutes(30)));
+        .isEqualTo(new WaitArguments("wps-api", "from-env", Duration.ofMinutes(30), null));
     assertThat(WaitArguments.parse(new String[] {"--namespace=x", "wps-api", "--timeout=90s"},
         Map.of("POD_NAMESPACE", "from-env"), file))
-        .isEqualTo(new WaitArguments("wps-api", "x", Duration.ofSeconds(90)));
+        .isEqualTo(new WaitArguments("wps-api", "x", Duration.ofSeconds(90), null));
+    assertThat(WaitArguments.parse(new String[] {"wps-api", "--image=registry.example/app:2"},
+        Map.of("POD_NAMESPACE", "ns"), file).image()).isEqualTo("registry.example/app:2");
+    assertThat(WaitArguments.parse(new String[] {"wps-api"},
+        Map.of("POD_NAMESPACE", "ns", "MIGRATION_IMAGE", "registry.example/app:3"), file).image())
+        .isEqualTo("registry.example/app:3");
   }
 
   @Test

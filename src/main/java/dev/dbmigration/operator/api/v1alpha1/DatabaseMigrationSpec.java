@@ -47,6 +47,12 @@ public class DatabaseMigrationSpec {
       + "of naming one: each distinct image it runs is migrated once.")
   private ImageSource imageFrom;
 
+  @Size(max = 63)
+  @JsonPropertyDescription("Set to a new value (a timestamp, a build number) to run the current "
+      + "spec once more. As a spec change it bumps the generation, so `kubectl wait "
+      + "--for=condition=Ready` right after it waits for the new run.")
+  private String rerun;
+
   @Default("false")
   @JsonPropertyDescription("Hold new runs while true; a run already started finishes.")
   private Boolean suspend = false;
@@ -102,6 +108,14 @@ public class DatabaseMigrationSpec {
 
   public void setImageFrom(ImageSource imageFrom) {
     this.imageFrom = imageFrom;
+  }
+
+  public String getRerun() {
+    return rerun;
+  }
+
+  public void setRerun(String rerun) {
+    this.rerun = rerun;
   }
 
   public Boolean getSuspend() {

@@ -10,14 +10,24 @@ import io.fabric8.kubernetes.api.model.Condition;
 import java.util.Objects;
 
 /**
- * Whether an app may start: its migration's current generation succeeded. A status written for
- * an older generation says nothing about the spec the app was deployed with, so it only waits.
+ * Whether an app may start: the run for the spec, the rerun request and the image now in force
+ * has succeeded. A status written for an older generation, before a rerun request was seen, or
+ * for another image than the one the app runs says nothing about what the app was deployed
+ * with, so it only waits.
  */
 public record Readiness(State state, String message) {
 
   public enum State { READY, FAILED, WAITING }
 
   public static Readiness of(DatabaseMigration dbm) {
+    return of(dbm, null);
+  }
+
+  /**
+   * @param image the image the waiting app runs (a migration that follows the app's image runs
+   *     once per image); null when any image will do
+   */
+  public static Readiness of(DatabaseMigration dbm, String image) {
     if (dbm == null) {
       return new Readiness(State.WAITING, "the DatabaseMigration does not exist (yet)");
     }
@@ -27,6 +37,15 @@ public record Readiness(State state, String message) {
         || status.getObservedGeneration() != generation) {
       return new Readiness(State.WAITING, "generation " + generation
           + " is not yet seen by the operator");
+    }
+    String token = RunIdentity.rerunTokenOf(dbm);
+    if (!token.isEmpty() && !token.equals(status.getRerun())) {
+      return new Readiness(State.WAITING, "the rerun " + token
+          + " is not yet seen by the operator");
+    }
+    if (image != null && !image.equals(status.getImage())) {
+      return new Readiness(State.WAITING, "no run with image " + image + " yet (the status"
+          + " is of " + Objects.requireNonNullElse(status.getImage(), "no image") + ")");
     }
     Condition ready = status.getConditions() == null ? null : status.getConditions().stream()
         .filter(c -> ConditionTypes.READY.equals(c.getType())).findFirst().orElse(null);

@@ -34,6 +34,36 @@ class ReadinessTest {
         });
   }
 
+  /** Issue 19: an app rolled out with a new image is not released by the old image's run. */
+  @Test
+  void theRunOfAnotherImageDoesNotReleaseAnAppOfANewOne() {
+    DatabaseMigration dbm = at(1L, 1L, Phase.Succeeded, Reasons.MIGRATION_SUCCEEDED);
+    dbm.getStatus().setImage("registry.example/wps-api:build-1");
+
+    assertThat(Readiness.of(dbm, "registry.example/wps-api:build-1").state())
+        .isEqualTo(Readiness.State.READY);
+    assertThat(Readiness.of(dbm, "registry.example/wps-api:build-2")).satisfies(r -> {
+      assertThat(r.state()).isEqualTo(Readiness.State.WAITING);
+      assertThat(r.message()).contains("build-2", "build-1");
+    });
+    // A failure of the old image's run says nothing about the new one either.
+    DatabaseMigration failed = at(1L, 1L, Phase.Failed, Reasons.MIGRATION_FAILED);
+    failed.getStatus().setImage("registry.example/wps-api:build-1");
+    assertThat(Readiness.of(failed, "registry.example/wps-api:build-2").state())
+        .isEqualTo(Readiness.State.WAITING);
+  }
+
+  /** Issue 19: a rerun requested by annotation is pending until the operator reports it. */
+  @Test
+  void aRerunRequestNotYetSeenWaits() {
+    DatabaseMigration dbm = at(1L, 1L, Phase.Succeeded, Reasons.MIGRATION_SUCCEEDED);
+    dbm.getMetadata().setAnnotations(java.util.Map.of(DatabaseMigration.RERUN_ANNOTATION, "2"));
+
+    assertThat(Readiness.of(dbm).state()).isEqualTo(Readiness.State.WAITING);
+    dbm.getStatus().setRerun("2");
+    assertThat(Readiness.of(dbm).state()).isEqualTo(Readiness.State.READY);
+  }
+
   @Test
   void anAbsentResourceOrStatusWaits() {
     assertThat(Readiness.of(null).state()).isEqualTo(Readiness.State.WAITING);
