@@ -82,7 +82,17 @@ public class MigrationEvents {
     try {
       client.v1().events().inNamespace(dbm.getMetadata().getNamespace()).resource(event).create();
     } catch (KubernetesClientException e) {
-      LOG.warn("could not post {} event {}: HTTP {}", type, reason, e.getCode());
+      if (isNamespaceTerminating(e)) {
+        // The namespace is being deleted with everything in it: nothing to tell anyone.
+        LOG.debug("no {} event {}: the namespace is being deleted", type, reason);
+      } else {
+        LOG.warn("could not post {} event {}: HTTP {}", type, reason, e.getCode());
+      }
     }
+  }
+
+  private static boolean isNamespaceTerminating(KubernetesClientException e) {
+    return e.getCode() == 403 && e.getStatus() != null && e.getStatus().getMessage() != null
+        && e.getStatus().getMessage().contains("being terminated");
   }
 }
