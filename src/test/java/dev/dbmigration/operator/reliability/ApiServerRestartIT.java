@@ -9,6 +9,7 @@ import dev.dbmigration.operator.api.v1alpha1.Phase;
 import dev.dbmigration.operator.testing.Fixtures;
 import dev.dbmigration.operator.testing.KubeApiServerSupport;
 import dev.dbmigration.operator.testing.OperatorHarness;
+import dev.dbmigration.operator.testing.ScenarioTable;
 import dev.dbmigration.operator.testing.TestCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;

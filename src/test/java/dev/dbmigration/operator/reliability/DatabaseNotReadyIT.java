@@ -5,9 +5,10 @@ import static dev.dbmigration.operator.reliability.ReliabilityRig.readyReason;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.dbmigration.operator.runtime.DatabaseCheckMode;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
 import dev.dbmigration.operator.api.v1alpha1.Phase;
+import dev.dbmigration.operator.runtime.DatabaseCheckMode;
+import dev.dbmigration.operator.testing.ScenarioTable;
 import dev.dbmigration.operator.testing.TestPostgres;
 import dev.dbmigration.operator.testing.TestStandby;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;

@@ -7,6 +7,7 @@ import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.Phase;
 import dev.dbmigration.operator.controller.DatabaseMigrationReconciler;
 import dev.dbmigration.operator.runtime.DatabaseCheckMode;
+import dev.dbmigration.operator.testing.ScenarioTable;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Duration;

@@ -3,14 +3,15 @@ package dev.dbmigration.operator.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.dbmigration.operator.runtime.HealthServer;
-import dev.dbmigration.operator.runtime.MigrationOperator;
-import dev.dbmigration.operator.runtime.OperatorSettings;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.Phase;
 import dev.dbmigration.operator.api.v1alpha1.SecretKeys;
+import dev.dbmigration.operator.runtime.HealthServer;
+import dev.dbmigration.operator.runtime.MigrationOperator;
+import dev.dbmigration.operator.runtime.OperatorSettings;
 import dev.dbmigration.operator.testing.Fixtures;
 import dev.dbmigration.operator.testing.KubeApiServerSupport;
+import dev.dbmigration.operator.testing.ScenarioTable;
 import dev.dbmigration.operator.testing.TestCluster;
 import dev.dbmigration.operator.testing.TestPostgres;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;

@@ -9,6 +9,7 @@ import dev.dbmigration.operator.localrun.LocalJobRunner;
 import dev.dbmigration.operator.reliability.RealDatabases.Environment;
 import dev.dbmigration.operator.testing.KubeApiServerSupport;
 import dev.dbmigration.operator.testing.OperatorHarness;
+import dev.dbmigration.operator.testing.ScenarioTable;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;

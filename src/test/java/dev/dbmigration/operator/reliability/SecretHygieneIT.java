@@ -10,6 +10,7 @@ import dev.dbmigration.operator.api.v1alpha1.Phase;
 import dev.dbmigration.operator.testing.CapturedLog;
 import dev.dbmigration.operator.testing.Fixtures;
 import dev.dbmigration.operator.testing.RealMigrationStack;
+import dev.dbmigration.operator.testing.ScenarioTable;
 import dev.dbmigration.operator.testing.TestCluster;
 import dev.dbmigration.operator.testing.TestPostgres;
 import io.fabric8.kubernetes.api.model.Condition;
