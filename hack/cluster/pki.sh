@@ -8,7 +8,7 @@ set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
 pki="$state/pki"
-inputs="v1 $node_name $node_ip $api_service_ip"
+inputs="v2 $node_name $node_ip $api_service_ip"
 mkdir -p "$pki"
 chmod 0700 "$pki"
 
@@ -18,13 +18,18 @@ if [ "$(cat "$pki/.inputs" 2>/dev/null)" != "$inputs" ]; then
   cd "$pki"
   newkey() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1.key" 2>/dev/null; }
 
-  newkey ca
-  openssl req -x509 -new -key ca.key -subj "/CN=dbm-cluster-ca" -days 3650 -out ca.crt \
-    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
+  # newca NAME CN: a self-signed CA.
+  newca() {
+    newkey "$1"
+    openssl req -x509 -new -key "$1.key" -subj "/CN=$2" -days 3650 -out "$1.crt" \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
+  }
+  newca ca dbm-cluster-ca
 
-  # cert NAME SUBJECT USAGE [SANS]: a certificate signed by the CA (USAGE: clientAuth/serverAuth).
+  # [ca=CA] cert NAME SUBJECT USAGE [SANS]: a certificate signed by CA (default: the cluster CA);
+  # USAGE is clientAuth or serverAuth.
   cert() {
-    local name=$1 subject=$2 usage=$3 sans=${4:-}
+    local name=$1 subject=$2 usage=$3 sans=${4:-} ca=${ca:-ca}
     newkey "$name"
     openssl req -new -key "$name.key" -subj "$subject" -out "$name.csr"
     {
@@ -33,7 +38,7 @@ if [ "$(cat "$pki/.inputs" 2>/dev/null)" != "$inputs" ]; then
       echo "extendedKeyUsage=$usage"
       [ -z "$sans" ] || echo "subjectAltName=$sans"
     } > "$name.ext"
-    openssl x509 -req -in "$name.csr" -CA ca.crt -CAkey ca.key -set_serial "0x$(openssl rand -hex 16)" \
+    openssl x509 -req -in "$name.csr" -CA "$ca.crt" -CAkey "$ca.key" -set_serial "0x$(openssl rand -hex 16)" \
       -days 3650 -extfile "$name.ext" -out "$name.crt" 2>/dev/null
     rm -f "$name.csr" "$name.ext"
   }
@@ -50,6 +55,10 @@ if [ "$(cat "$pki/.inputs" 2>/dev/null)" != "$inputs" ]; then
   # The Node authorizer and NodeRestriction know a kubelet by exactly this name and group.
   cert kubelet "/O=system:nodes/CN=system:node:$node_name" clientAuth
   cert kubelet-server "/CN=$node_name" serverAuth "DNS:$node_name,IP:$node_ip"
+  # The front proxy (aggregation layer) has its own CA, as in kubeadm: the controller-manager
+  # and scheduler read it from the cluster and log an error every minute when it is missing.
+  newca front-proxy-ca dbm-cluster-front-proxy-ca
+  ca=front-proxy-ca cert front-proxy-client "/CN=front-proxy-client" clientAuth
   # Service-account token signing key pair.
   newkey sa
   openssl pkey -in sa.key -pubout -out sa.pub 2>/dev/null
