@@ -32,7 +32,8 @@ for family in iptables ip6tables; do
   { "$family-save" 2>/dev/null || true; } | { grep -v '^#' || true; } | sed 's/\[[0-9]*:[0-9]*\]//'
 done
 section cgroups
-find /sys/fs/cgroup -mindepth 2 -maxdepth 3 -type d | sort
+# (process_api/* are the sandbox's own per-command cgroups, not the cluster's)
+find /sys/fs/cgroup -mindepth 2 -maxdepth 3 -type d -not -path "*/process_api/*" | sort
 section sysctls
 # counters, random and time-varying values would differ between any two snapshots
 sysctl -a 2>/dev/null | grep -Ev '^(fs\.(dentry-state|file-nr|inode-nr|inode-state|quota\.)|kernel\.(random\.|ns_last_pid|pty\.nr|tainted)|net\.netfilter\.nf_conntrack_count|vm\.stat_interval|fs\.binfmt_misc|kernel\.sched_domain|net\.ipv6\.conf\.[^.]+\.stable_secret)' | sort || true

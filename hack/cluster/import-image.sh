@@ -20,17 +20,23 @@ present=$(ctr_k8s images list -q)
 for file in "$@"; do
   [ -f "$file" ] || { log "no such file: $file"; exit 1; }
   file=$(readlink -f "$file")
-  tags=$(tar -xOf "$file" manifest.json | /usr/bin/python3 -c \
-    'import json, sys; print("\n".join(t for m in json.load(sys.stdin) for t in m.get("RepoTags") or []))')
+  # The marker holds the fingerprint of what was imported and its tags (reading them from the
+  # archive means reading it to its end, where manifest.json is).
   marker="$state/imported/$(echo "$file" | sha256sum | cut -c1-16)"
   fingerprint="$file $(stat -c '%s %Y' "$file")"
-  missing=$(comm -23 <(sort -u <<<"$tags") <(sort -u <<<"$present"))
-  if [ "$(cat "$marker" 2>/dev/null)" = "$fingerprint" ] && [ -z "$missing" ]; then
+  same=false tags=
+  if [ "$(head -n 1 "$marker" 2>/dev/null)" = "$fingerprint" ]; then
+    same=true tags=$(tail -n +2 "$marker")
+  fi
+  [ -n "$tags" ] || tags=$(tar -xOf "$file" manifest.json | /usr/bin/python3 -c \
+    'import json, sys; print("\n".join(t for m in json.load(sys.stdin) for t in m.get("RepoTags") or []))')
+  if $same && [ -z "$(comm -23 <(sort -u <<<"$tags") <(sort -u <<<"$present"))" ]; then
+    printf '%s\n%s\n' "$fingerprint" "$tags" > "$marker"
     log "already imported: $(basename "$file") ($(echo $tags))"
     continue
   fi
   t=$SECONDS
   ctr_k8s images import "$file" >/dev/null
-  echo "$fingerprint" > "$marker"
+  printf '%s\n%s\n' "$fingerprint" "$tags" > "$marker"
   log "imported $(basename "$file") in $((SECONDS - t)) s: $(echo $tags)"
 done

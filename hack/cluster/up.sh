@@ -6,7 +6,8 @@
 #
 #   hack/cluster/up.sh     prints KUBECONFIG=<path> as its last line on stdout (all else goes to
 #                          stderr) once the node is Ready, the default ServiceAccount exists and a
-#                          pod has run. On a running cluster: a quick check that reprints it.
+#                          pod has run. On a running cluster: a quick check (and an import of
+#                          images that changed since) that reprints it.
 #                          After a crash or a half-finished run: cleans up (down.sh) and starts
 #                          afresh (a new etcd; images and PKI are kept).
 #   DBM_CLUSTER_IMAGES=pause hack/cluster/up.sh    import only the pause image
@@ -31,8 +32,20 @@ healthy() {
   for c in "${components[@]}"; do [ -n "$(pid_of "$c")" ] || return 1; done
   kubectl get --raw /readyz >/dev/null 2>&1 && node_ready
 }
+# import_images: builds what changed (cached) and imports it; the sandbox needs pause before the
+# kubelet starts any pod.
+import_images() {
+  if [ "${DBM_CLUSTER_IMAGES:-all}" = pause ]; then
+    hack/images/build.sh --import pause >/dev/null
+  else
+    hack/images/build.sh --import >/dev/null
+  fi
+}
+
 if healthy; then
   log "already running (state $state)"
+  # the checkout's images may have changed since the cluster started
+  import_images
   echo "KUBECONFIG=$kubeconfig"
   exit 0
 fi
@@ -151,12 +164,7 @@ if [ -n "$(ctr_k8s containers list -q)" ]; then
   await 30 containerd "containerd's socket" ctr_k8s version
 fi
 
-# The images: the sandbox needs pause before the kubelet starts any pod.
-if [ "${DBM_CLUSTER_IMAGES:-all}" = pause ]; then
-  hack/images/build.sh --import pause >/dev/null
-else
-  hack/images/build.sh --import >/dev/null
-fi
+import_images
 
 launch kubelet --config "$state/etc/kubelet.yaml" --kubeconfig "$state/kubelet.kubeconfig" \
   --root-dir "$state/kubelet" --cert-dir "$state/kubelet/pki" \
