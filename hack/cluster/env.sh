@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # sourced: the variables are used by the scripts that source it
 # Settings and helpers shared by hack/cluster/*.sh (sourced, never run). Every setting can be
 # overridden from the environment.
 #
@@ -18,6 +19,13 @@
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 state=${DBM_CLUSTER_DIR:-/var/lib/dbm-cluster}
+state=${state%/}
+# down.sh --purge deletes it, and everything below it is wiped and unmounted: an absolute path
+# of its own, never / or a system directory
+case "$state" in
+  /?*/?*) ;;
+  *) echo "cluster: DBM_CLUSTER_DIR must be an absolute path at least two levels deep, not '$state'" >&2; exit 2 ;;
+esac
 cache=${DBM_CACHE_DIR:-$HOME/.cache/database-migration-operator}
 node_name=${DBM_CLUSTER_NODE_NAME:-$(hostname | tr '[:upper:]' '[:lower:]')}
 if [ -z "${DBM_CLUSTER_NODE_IP:-}" ]; then

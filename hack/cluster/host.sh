@@ -57,7 +57,7 @@ case "${1:-}" in
     while read -r p; do
       if [ -n "$p" ] && [ -e "$p" ]; then
         # only what is left once everything is stopped and unmounted; never a mount point
-        if grep -q " $p[/ ]" /proc/self/mountinfo; then
+        if grep -q " ${p}[/ ]" /proc/self/mountinfo; then
           log "not removing $p: something is still mounted below it"
         else
           rm -rf "$p"

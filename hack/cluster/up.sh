@@ -19,6 +19,7 @@ set -euo pipefail
 cd "$repo"
 [ "$(id -u)" -eq 0 ] || { log "must run as root"; exit 1; }
 
+trap '[ $? -eq 0 ] || log "up failed; the logs are in $state/logs; hack/cluster/down.sh cleans up (up does it too)"' EXIT
 mkdir -p "$state"
 # One up or down at a time (two test runs may start together).
 exec 8>"$state/.lock"

@@ -7,12 +7,13 @@
 # build.sh calls it and caches DIR by a hash of this file and MIRROR.
 set -euo pipefail
 
-dir=$1
-mirror=$2
+dir=${1:?usage: base.sh DIR MIRROR}
+[ "$dir" != / ] || { echo "base.sh: refusing to build into /" >&2; exit 2; }
+mirror=${2:?usage: base.sh DIR MIRROR}
 
 rm -rf "$dir"
 mkdir -p "$dir"
-# debootstrap is quiet on stdout only when asked; its progress goes to the caller's stderr.
+# debootstrap's progress goes to stderr: stdout is for the caller's result.
 debootstrap --variant=minbase --include=python3,alembic,python3-psycopg2 \
   bookworm "$dir" "$mirror" >&2
 

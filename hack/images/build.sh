@@ -120,7 +120,7 @@ base() {
 # (OpenShift's arbitrary UID is in group 0) and writable by no one but root; mtimes clamped, so the
 # same commit gives the same layer digests on every machine.
 wps_api() {
-  local dir t=$SECONDS config
+  local dir t=$SECONDS
   base
   if dir=$(step wps-api-layers "$(hash examples/alembic src/test/resources/alembic-failing \
       src/test/resources/alembic-gated src/test/resources/e2e/wps-api-build-2 -- "$packer")"); then

@@ -8,8 +8,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-base=$1
-upper=$2
+base=${1:?usage: patroni.sh BASE_DIR UPPER_DIR}
+upper=${2:?usage: patroni.sh BASE_DIR UPPER_DIR}
 work=$(mktemp -d "${TMPDIR:-/tmp}/patroni-image.XXXXXX")
 merged="$work/merged"
 mkdir -p "$work/ovl" "$merged"
