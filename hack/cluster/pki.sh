@@ -8,7 +8,7 @@ set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
 pki="$state/pki"
-inputs="v2 $node_name $node_ip $api_service_ip"
+inputs="v3 $node_name $node_ip $api_service_ip"
 mkdir -p "$pki"
 chmod 0700 "$pki"
 
@@ -16,7 +16,9 @@ if [ "$(cat "$pki/.inputs" 2>/dev/null)" != "$inputs" ]; then
   log "making the PKI in $pki"
   rm -f "$pki"/*
   cd "$pki"
-  newkey() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1.key" 2>/dev/null; }
+  # SEC1 ("EC PRIVATE KEY"), not PKCS#8: Java clients (fabric8, so the operator run against this
+  # cluster's kubeconfig) tell an EC key from an RSA one by that header.
+  newkey() { openssl ecparam -name prime256v1 -genkey -noout -out "$1.key" 2>/dev/null; }
 
   # newca NAME CN: a self-signed CA.
   newca() {
