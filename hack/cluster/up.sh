@@ -116,6 +116,8 @@ await() {
   done
 }
 
+# kube-apiserver: MutatingAdmissionPolicy (beta, off by default in 1.34) lets the tests assign pods
+# an arbitrary UID per namespace, as OpenShift's restricted-v2 SCC does.
 # etcd: single member on loopback. --unsafe-no-fsync: a throwaway test store, made anew by every up.
 launch etcd --name dbm --data-dir "$state/etcd" \
   --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
@@ -138,6 +140,7 @@ launch kube-apiserver --etcd-servers "http://127.0.0.1:$etcd_port" \
   --requestheader-username-headers X-Remote-User --requestheader-group-headers X-Remote-Group \
   --requestheader-extra-headers-prefix X-Remote-Extra- \
   --proxy-client-cert-file "$pki/front-proxy-client.crt" --proxy-client-key-file "$pki/front-proxy-client.key" \
+  --feature-gates MutatingAdmissionPolicy=true --runtime-config admissionregistration.k8s.io/v1beta1=true \
   --profiling=false
 await 60 kube-apiserver "the API server's /readyz" kubectl get --raw /readyz
 

@@ -3,15 +3,16 @@ package dev.dbmigration.operator.runtime;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.time.ZonedDateTime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands the leader Lease back when a replica stops, as client-go's ReleaseOnCancel does: no
- * holder, a one-second duration. The next replica then takes over at its next try (2 s) instead
- * of waiting out the Lease (15 s); a rolling update hands over at once. JOSDK's elector does not
- * release (it needs its stop callback either way), so the operator does it after stopping.
+ * Hands the leader Lease back when a replica stops, by deleting it (only if this replica still
+ * holds it, at the version it read). The next replica then takes over at its next try (2 s)
+ * instead of waiting out the Lease (15 s), so a rolling update hands over at once, and when the
+ * last replica stops (helm uninstall, kubectl delete -k deploy/) no Lease is left behind.
+ * JOSDK's elector does not release (it needs its stop callback either way), so the operator
+ * does it after stopping.
  */
 final class LeaseRelease {
 
@@ -29,11 +30,9 @@ final class LeaseRelease {
           || !identity.equals(lease.getSpec().getHolderIdentity())) {
         return;
       }
-      lease.getSpec().setHolderIdentity("");
-      lease.getSpec().setLeaseDurationSeconds(1);
-      lease.getSpec().setRenewTime(ZonedDateTime.now());
-      // An update with the resourceVersion just read: a replica that took over meanwhile wins.
-      client.leases().inNamespace(ns).resource(lease).update();
+      // At the resourceVersion just read: a replica that took over meanwhile keeps its Lease.
+      client.leases().inNamespace(ns).withName(name)
+          .lockResourceVersion(lease.getMetadata().getResourceVersion()).delete();
       LOG.info("released the leader Lease {}/{}", ns, name);
     } catch (KubernetesClientException e) {
       LOG.warn("could not release the leader Lease {}/{} (HTTP {}); the next replica takes it"

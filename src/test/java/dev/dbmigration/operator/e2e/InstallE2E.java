@@ -63,20 +63,24 @@ class InstallE2E {
     Service service = cluster.client().services().inNamespace(operator.namespace())
         .withName(operator.release() + "-database-migration-operator-metrics").get();
     String url = "http://" + service.getSpec().getClusterIP() + ":8080/metrics";
-    String observed = describe(pod) + ", /metrics " + scrape(url);
-    ScenarioTable.E2E.row("install with Helm (helm-java)",
-        "Ready as dmo-database-migration-operator, restricted, no fixed UID, /metrics answers",
-        observed);
+    String observed = describe(pod) + ", runs as " + pod.getSpec().getSecurityContext()
+        .getRunAsUser() + ", /metrics " + scrape(url);
+    ScenarioTable.E2E.row("install with Helm (helm-java), UID assigned from outside",
+        "Ready as dmo-database-migration-operator, restricted, no fixed UID, runs as "
+            + RealCluster.ASSIGNED_UID + ", /metrics answers", observed);
     assertThat(observed).isEqualTo("Ready as dmo-database-migration-operator, restricted, no"
-        + " fixed UID, /metrics answers");
+        + " fixed UID, runs as " + RealCluster.ASSIGNED_UID + ", /metrics answers");
   }
 
+  /** Ready, as whom, under which profile, and whether the shipped manifest fixes a UID. */
   static String describe(Pod pod) {
     String namespace = pod.getMetadata().getNamespace();
     String enforced = cluster.client().namespaces().withName(namespace).get().getMetadata()
         .getLabels().get("pod-security.kubernetes.io/enforce");
-    boolean fixedUid = pod.getSpec().getSecurityContext().getRunAsUser() != null
-        || pod.getSpec().getContainers().stream().anyMatch(c -> c.getSecurityContext() != null
+    var template = cluster.client().apps().deployments().inNamespace(namespace).list()
+        .getItems().get(0).getSpec().getTemplate().getSpec();
+    boolean fixedUid = template.getSecurityContext().getRunAsUser() != null
+        || template.getContainers().stream().anyMatch(c -> c.getSecurityContext() != null
             && c.getSecurityContext().getRunAsUser() != null);
     return (RealCluster.isReady(pod) ? "Ready" : "not ready") + " as "
         + pod.getSpec().getServiceAccountName() + ", " + enforced + ", "

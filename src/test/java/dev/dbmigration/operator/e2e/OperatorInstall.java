@@ -66,10 +66,13 @@ public final class OperatorInstall {
   public static synchronized OperatorInstall shared(RealCluster cluster) {
     if (shared == null) {
       if (cluster.client().namespaces().withName(SHARED_NAMESPACE).get() == null) {
+        // OpenShift-like: the operator's pod runs as a UID assigned from outside.
         cluster.client().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
             .withNewMetadata().withName(SHARED_NAMESPACE)
-            .addToLabels("pod-security.kubernetes.io/enforce", "restricted").endMetadata()
-            .build()).create();
+            .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+            .addToLabels(RealCluster.UID_POLICY_LABEL, "true")
+            .addToAnnotations(RealCluster.UID_RANGE, RealCluster.ASSIGNED_UID + "/10000")
+            .endMetadata().build()).create();
       }
       OperatorInstall existing = new OperatorInstall(cluster, SHARED_RELEASE, SHARED_NAMESPACE);
       boolean installed = !cluster.client().apps().deployments().inNamespace(SHARED_NAMESPACE)

@@ -56,6 +56,12 @@ public final class RealCluster {
     }
   }
 
+  /** OpenShift's annotation of a namespace's UID range, which the e2e policy assigns from. */
+  public static final String UID_RANGE = "openshift.io/sa.scc.uid-range";
+  /** The first UID of the range OpenShift-like namespaces get. */
+  public static final long ASSIGNED_UID = 1000650000L;
+  static final String UID_POLICY_LABEL = "dbmigration.dev/e2e-uid-range";
+
   /** The cluster of this test run; skips (fails under CI=true) when there is none. */
   public static synchronized RealCluster get() {
     if (instance == null) {
@@ -69,8 +75,33 @@ public final class RealCluster {
         Prerequisites.missing("kubectl: pass -De2e.kubectl= (hack/test.sh does)");
       }
       instance = new RealCluster(Path.of(config), Path.of(binaries));
+      instance.installUidPolicy();
     }
     return instance;
+  }
+
+  /**
+   * The policy that gives pods of OpenShift-like namespaces an arbitrary UID from outside, as
+   * the restricted-v2 SCC does; effective once a dry-run pod comes back with that UID.
+   */
+  private void installUidPolicy() {
+    apply(null, "arbitrary-uid-policy.yaml", Map.of());
+    String probe = newNamespace("uid-probe", true);
+    try {
+      await("the arbitrary-UID admission policy in effect").atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> {
+            Pod pod = client.pods().inNamespace(probe).resource(new io.fabric8.kubernetes.api
+                .model.PodBuilder().withNewMetadata().withName("probe").endMetadata()
+                .withNewSpec().addNewContainer().withName("c").withImage("localhost/pause:1.0")
+                .endContainer().endSpec().build()).dryRun().create();
+            return pod.getSpec().getSecurityContext() != null
+                && Long.valueOf(ASSIGNED_UID).equals(pod.getSpec().getSecurityContext()
+                    .getRunAsUser());
+          });
+    } finally {
+      client.namespaces().withName(probe).delete();
+    }
   }
 
   public KubernetesClient client() {
@@ -110,7 +141,15 @@ public final class RealCluster {
    * A namespace of its own for a test, enforcing the restricted Pod Security profile as a PR
    * environment on OpenShift would; extra labels for the scenario.
    */
-  public String newNamespace(String prefix, Map<String, String> labels) {
+  public String newNamespace(String prefix, boolean openShiftLike) {
+    return newNamespace(prefix, Map.of(), openShiftLike);
+  }
+
+  /**
+   * As {@link #newNamespace(String)}; {@code openShiftLike}: its pods run as a UID assigned from
+   * outside (the namespace's uid-range annotation, as OpenShift does), not their image's.
+   */
+  public String newNamespace(String prefix, Map<String, String> labels, boolean openShiftLike) {
     String name = (prefix + "-" + UUID.randomUUID().toString().substring(0, 6))
         .toLowerCase(Locale.ROOT);
     Map<String, String> all = new LinkedHashMap<>(Map.of(
@@ -119,15 +158,20 @@ public final class RealCluster {
         "pod-security.kubernetes.io/warn", "restricted",
         "dbmigration.dev/e2e", "true"));
     all.putAll(labels);
+    Map<String, String> annotations = new LinkedHashMap<>();
+    if (openShiftLike) {
+      all.put(UID_POLICY_LABEL, "true");
+      annotations.put(UID_RANGE, ASSIGNED_UID + "/10000");
+    }
     client.resource(new NamespaceBuilder().withNewMetadata().withName(name).withLabels(all)
-        .endMetadata().build()).create();
+        .withAnnotations(annotations).endMetadata().build()).create();
     await("the default ServiceAccount of " + name).atMost(Duration.ofSeconds(30))
         .until(() -> client.serviceAccounts().inNamespace(name).withName("default").get() != null);
     return name;
   }
 
   public String newNamespace(String prefix) {
-    return newNamespace(prefix, Map.of());
+    return newNamespace(prefix, Map.of(), false);
   }
 
   /** Deletes the namespace and waits until it is gone (everything in it deleted). */
@@ -144,7 +188,11 @@ public final class RealCluster {
     List<HasMetadata> objects = client.load(new ByteArrayInputStream(
         render(manifest, values).getBytes(StandardCharsets.UTF_8))).items();
     for (HasMetadata object : objects) {
-      client.resource(object).inNamespace(namespace).serverSideApply();
+      if (namespace == null) {
+        client.resource(object).serverSideApply();
+      } else {
+        client.resource(object).inNamespace(namespace).serverSideApply();
+      }
     }
     return objects;
   }

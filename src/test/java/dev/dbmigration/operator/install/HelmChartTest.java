@@ -202,9 +202,10 @@ class HelmChartTest {
 
     Role lease = Manifests.single(objects, Role.class);
     assertThat(lease.getMetadata().getNamespace()).isEqualTo("dmo-system");
-    assertThat(Manifests.grants(lease.getRules())).containsExactly(
+    assertThat(Manifests.grants(lease.getRules())).containsExactlyInAnyOrder(
         "coordination.k8s.io leases create", "coordination.k8s.io leases get",
-        "coordination.k8s.io leases patch", "coordination.k8s.io leases update");
+        "coordination.k8s.io leases patch", "coordination.k8s.io leases update",
+        "coordination.k8s.io leases delete");
     RoleBinding binding = Manifests.single(objects, RoleBinding.class);
     assertThat(binding.getMetadata().getNamespace()).isEqualTo("dmo-system");
     assertThat(binding.getRoleRef().getName()).isEqualTo(lease.getMetadata().getName());

@@ -98,7 +98,7 @@ class InstallRbacTest {
     // patch: fabric8's LeaseLock renews with a merge patch; update: JOSDK checks for it.
     Set<String> lease = Set.of("coordination.k8s.io leases get",
         "coordination.k8s.io leases create", "coordination.k8s.io leases update",
-        "coordination.k8s.io leases patch");
+        "coordination.k8s.io leases patch", "coordination.k8s.io leases delete");
 
     assertThat(Manifests.grants(role.getRules())).containsExactlyInAnyOrderElementsOf(lease);
     assertThat(role.getMetadata().getNamespace()).isEqualTo(account.getMetadata().getNamespace());
