@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,11 @@ class DeletionE2E {
 
   static RealCluster cluster;
   static Migrations migrations;
+
+  @AfterEach
+  void dropNamespaces() {
+    cluster.dropNamespaces();
+  }
 
   @BeforeAll
   static void operator() {

@@ -10,6 +10,7 @@ import dev.dbmigration.operator.api.v1alpha1.Reasons;
 import dev.dbmigration.operator.testing.ScenarioTable;
 import java.time.Duration;
 import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,11 @@ class JobControllerE2E {
 
   static RealCluster cluster;
   static Migrations migrations;
+
+  @AfterEach
+  void dropNamespaces() {
+    cluster.dropNamespaces();
+  }
 
   @BeforeAll
   static void operator() {

@@ -44,6 +44,7 @@ public final class RealCluster {
   private final Path kubeconfig;
   private final Path kubectl;
   private final KubernetesClient client;
+  private final List<String> created = new ArrayList<>();
 
   private RealCluster(Path kubeconfig, Path kubectl) {
     this.kubeconfig = kubeconfig;
@@ -93,8 +94,13 @@ public final class RealCluster {
           .until(() -> {
             Pod pod = client.pods().inNamespace(probe).resource(new io.fabric8.kubernetes.api
                 .model.PodBuilder().withNewMetadata().withName("probe").endMetadata()
-                .withNewSpec().addNewContainer().withName("c").withImage("localhost/pause:1.0")
-                .endContainer().endSpec().build()).dryRun().create();
+                .withNewSpec().withNewSecurityContext().withRunAsNonRoot(true)
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .endSecurityContext().addNewContainer().withName("c")
+                .withImage("localhost/pause:1.0").withNewSecurityContext()
+                .withAllowPrivilegeEscalation(false).withNewCapabilities().withDrop("ALL")
+                .endCapabilities().endSecurityContext().endContainer().endSpec().build())
+                .dryRun().create();
             return pod.getSpec().getSecurityContext() != null
                 && Long.valueOf(ASSIGNED_UID).equals(pod.getSpec().getSecurityContext()
                     .getRunAsUser());
@@ -165,6 +171,9 @@ public final class RealCluster {
     }
     client.resource(new NamespaceBuilder().withNewMetadata().withName(name).withLabels(all)
         .withAnnotations(annotations).endMetadata().build()).create();
+    synchronized (created) {
+      created.add(name);
+    }
     await("the default ServiceAccount of " + name).atMost(Duration.ofSeconds(30))
         .until(() -> client.serviceAccounts().inNamespace(name).withName("default").get() != null);
     return name;
@@ -172,6 +181,21 @@ public final class RealCluster {
 
   public String newNamespace(String prefix) {
     return newNamespace(prefix, Map.of(), false);
+  }
+
+  /**
+   * Deletes the namespaces made since the last call, without waiting: a scenario's databases
+   * must not weigh on the next ones (two cores, one node).
+   */
+  public void dropNamespaces() {
+    List<String> names;
+    synchronized (created) {
+      names = List.copyOf(created);
+      created.clear();
+    }
+    for (String name : names) {
+      client.namespaces().withName(name).delete();
+    }
   }
 
   /** Deletes the namespace and waits until it is gone (everything in it deleted). */
@@ -189,9 +213,9 @@ public final class RealCluster {
         render(manifest, values).getBytes(StandardCharsets.UTF_8))).items();
     for (HasMetadata object : objects) {
       if (namespace == null) {
-        client.resource(object).serverSideApply();
+        client.resource(object).forceConflicts().serverSideApply();
       } else {
-        client.resource(object).inNamespace(namespace).serverSideApply();
+        client.resource(object).inNamespace(namespace).forceConflicts().serverSideApply();
       }
     }
     return objects;

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,11 @@ class SeedCommandsE2E {
 
   static RealCluster cluster;
   static Migrations migrations;
+
+  @AfterEach
+  void dropNamespaces() {
+    cluster.dropNamespaces();
+  }
 
   @BeforeAll
   static void operator() {
