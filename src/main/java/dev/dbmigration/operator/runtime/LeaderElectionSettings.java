@@ -8,7 +8,7 @@ import java.time.Duration;
  * namespace (in a pod: the service account's), {@code identity} null the host name.
  */
 public record LeaderElectionSettings(String leaseName, String namespace, String identity,
-    Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
+    Duration leaseDuration, Duration renewDeadline, Duration retryPeriod, String podUid) {
 
   public static final String DEFAULT_LEASE = "database-migration-operator";
   /** client-go's defaults, which JOSDK follows: a dead leader is replaced within about 15 s. */
@@ -27,6 +27,17 @@ public record LeaderElectionSettings(String leaseName, String namespace, String 
 
   public static LeaderElectionSettings of(String leaseName, String namespace, String identity) {
     return new LeaderElectionSettings(leaseName, namespace, identity, LEASE_DURATION,
-        RENEW_DEADLINE, RETRY_PERIOD);
+        RENEW_DEADLINE, RETRY_PERIOD, null);
+  }
+
+  /**
+   * The holder's pod (its uid, POD_UID from the downward API; the identity is its name): the
+   * holder makes its pod the Lease's owner, so the cluster's garbage collector removes the Lease
+   * with the pod, whatever became of the operator's own permissions by then (an uninstall takes
+   * them together with the pods).
+   */
+  public LeaderElectionSettings withOwnerPod(String uid) {
+    return new LeaderElectionSettings(leaseName, namespace, identity, leaseDuration, renewDeadline,
+        retryPeriod, uid == null || uid.isBlank() ? null : uid);
   }
 }

@@ -19,12 +19,14 @@ final class Leadership {
   private static final Logger LOG = LoggerFactory.getLogger(Leadership.class);
 
   private final String identity;
+  private final Runnable onLead;
   private final Runnable onLost;
   private final AtomicBoolean leading = new AtomicBoolean();
   private final AtomicBoolean stopping = new AtomicBoolean();
 
-  Leadership(String identity, MeterRegistry registry, Runnable onLost) {
+  Leadership(String identity, MeterRegistry registry, Runnable onLead, Runnable onLost) {
     this.identity = identity;
+    this.onLead = onLead;
     this.onLost = onLost;
     Gauge.builder(GAUGE, leading, l -> l.get() ? 1 : 0)
         .description("1 while this operator replica holds the leader Lease and reconciles")
@@ -53,6 +55,7 @@ final class Leadership {
   private void started() {
     leading.set(true);
     LOG.info("{} holds the leader Lease: reconciling", identity);
+    onLead.run();
   }
 
   private void stopped() {

@@ -39,4 +39,25 @@ final class LeaseRelease {
           + " when it expires", ns, name, e.getCode());
     }
   }
+
+  /**
+   * Makes the holder's pod the owner of the Lease it just acquired: when the pod goes (a
+   * rollout, a deleted pod, an uninstall), the garbage collector takes the Lease with it, even
+   * if the pod could not release it (killed, or its permissions already removed).
+   */
+  static void ownBy(KubernetesClient client, String namespace, String name, String podName,
+      String podUid) {
+    String ns = namespace != null ? namespace : client.getNamespace();
+    try {
+      client.leases().inNamespace(ns).withName(name).edit(lease -> {
+        lease.getMetadata().setOwnerReferences(java.util.List.of(
+            new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder().withApiVersion("v1")
+                .withKind("Pod").withName(podName).withUid(podUid).build()));
+        return lease;
+      });
+    } catch (KubernetesClientException e) {
+      LOG.warn("could not make pod {} the owner of the Lease {}/{} (HTTP {}); it stays after"
+          + " the pod goes until a replica releases it", podName, ns, name, e.getCode());
+    }
+  }
 }

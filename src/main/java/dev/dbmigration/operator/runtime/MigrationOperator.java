@@ -56,7 +56,7 @@ public final class MigrationOperator implements AutoCloseable {
     this.election = settings.leaderElection();
     this.identity = election == null || election.identity() == null
         ? "operator-" + UUID.randomUUID() : election.identity();
-    leadership = new Leadership(identity, registry,
+    leadership = new Leadership(identity, registry, this::ownLease,
         () -> lostLeadership(onLostLeadership));
     operator = new Operator(o -> {
       o.withKubernetesClient(client)
@@ -127,6 +127,13 @@ public final class MigrationOperator implements AutoCloseable {
     operator.stop();
     if (election != null && wasLeading) {
       LeaseRelease.release(client, election.namespace(), election.leaseName(), identity);
+    }
+  }
+
+  private void ownLease() {
+    if (election != null && election.podUid() != null) {
+      LeaseRelease.ownBy(client, election.namespace(), election.leaseName(), identity,
+          election.podUid());
     }
   }
 

@@ -98,7 +98,7 @@ public record OperatorSettings(Set<String> namespaces, int healthPort, int metri
         ? LeaderElectionSettings.of(
             env.getOrDefault("LEADER_ELECTION_LEASE", LeaderElectionSettings.DEFAULT_LEASE),
             firstSet(env, "LEADER_ELECTION_NAMESPACE", "POD_NAMESPACE"),
-            firstSet(env, "POD_NAME", "HOSTNAME"))
+            firstSet(env, "POD_NAME", "HOSTNAME")).withOwnerPod(env.get("POD_UID"))
         : null;
     int backoffSeconds = number(backoff, "backoff seconds");
     if (backoffSeconds < 1) {

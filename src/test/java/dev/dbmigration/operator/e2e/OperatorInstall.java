@@ -84,6 +84,14 @@ public final class OperatorInstall {
     return shared;
   }
 
+  /** Uninstalls the shared release (the tier's last scenario). */
+  static synchronized void uninstallShared() {
+    if (shared != null) {
+      shared.uninstall();
+      shared = null;
+    }
+  }
+
   /** The shared release's values: the chart's defaults, with the metrics Service. */
   static Map<String, Object> sharedValues() {
     return Map.of("metrics.enabled", true);

@@ -105,7 +105,8 @@ class HelmChartTest {
         Map.entry("LEADER_ELECTION", "true"),
         Map.entry("LEADER_ELECTION_LEASE", "database-migration-operator"),
         Map.entry("POD_NAME", "<from metadata.name>"),
-        Map.entry("POD_NAMESPACE", "<from metadata.namespace>"));
+        Map.entry("POD_NAMESPACE", "<from metadata.namespace>"),
+        Map.entry("POD_UID", "<from metadata.uid>"));
     assertOperatorPodEssentials(pod);
   }
 

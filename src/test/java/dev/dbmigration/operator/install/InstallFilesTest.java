@@ -60,7 +60,8 @@ class InstallFilesTest {
         Map.entry("LEADER_ELECTION", "true"),
         Map.entry("LEADER_ELECTION_LEASE", "database-migration-operator"),
         Map.entry("POD_NAME", "<from metadata.name>"),
-        Map.entry("POD_NAMESPACE", "<from metadata.namespace>"));
+        Map.entry("POD_NAMESPACE", "<from metadata.namespace>"),
+        Map.entry("POD_UID", "<from metadata.uid>"));
     assertThat(operator.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
         .containsExactly("health:8081", "metrics:8080");
     HelmChartTest.assertOperatorPodEssentials(pod);
