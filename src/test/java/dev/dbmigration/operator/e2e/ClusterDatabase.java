@@ -60,12 +60,23 @@ public final class ClusterDatabase {
     return db;
   }
 
-  /** The Secret, the pods and Patroni's objects, without waiting for anything to start. */
-  public static ClusterDatabase patroniUnstarted(RealCluster cluster, String namespace,
+  /**
+   * Only the Secret of a Patroni cluster, as a PR environment's database chart may create it
+   * before the cluster: {@link #startPatroni} makes the rest.
+   */
+  public static ClusterDatabase patroniSecret(RealCluster cluster, String namespace,
       String name) {
     ClusterDatabase db = create(cluster, namespace, name);
-    cluster.apply(namespace, "patroni-cluster.yaml", db.values());
+    cluster.apply(namespace, "patroni-cluster.yaml", db.values(),
+        o -> o instanceof io.fabric8.kubernetes.api.model.Secret);
     return db;
+  }
+
+  /** The rest of the Patroni cluster whose Secret {@link #patroniSecret} made; its leader. */
+  public Pod startPatroni() {
+    cluster.apply(namespace, "patroni-cluster.yaml", values(),
+        o -> !(o instanceof io.fabric8.kubernetes.api.model.Secret));
+    return awaitLeader(START, null);
   }
 
   private static ClusterDatabase create(RealCluster cluster, String namespace, String name) {

@@ -59,7 +59,9 @@ class PrEnvironmentE2E {
     String ns = cluster.newNamespace("wps-pr-4321", true);
     String database = "patroni-wps-pr-4321";
 
-    // 1. Installed before its database exists: waiting, and the app held in its init container.
+    // 1. Installed before its database runs (its chart made the Secret, the cluster is not up):
+    // waiting, and the app held in its init container.
+    ClusterDatabase db = ClusterDatabase.patroniSecret(cluster, ns, database);
     install(ns, database, "build-1");
     DatabaseMigrationStatus waiting = migrations.await(ns, "wps-api", "WaitingForDatabase",
         Migrations.RUN, s -> s.getPhase() == Phase.WaitingForDatabase);
@@ -70,7 +72,7 @@ class PrEnvironmentE2E {
     System.out.println("kubectl get pods -n " + ns + " (before the database)\n" + held);
 
     // 2. The Patroni cluster comes up: migrated to build 1's head, then the app starts.
-    ClusterDatabase db = ClusterDatabase.patroni(cluster, ns, database);
+    db.startPatroni();
     DatabaseMigrationStatus first = migrations.await(ns, "wps-api", "build-1 migrated",
         Migrations.RUN, s -> s.getPhase() == Phase.Succeeded);
     Pod app1 = awaitAppRunning(ns, "localhost/wps-api:build-1");

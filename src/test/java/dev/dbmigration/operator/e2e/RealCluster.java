@@ -209,8 +209,15 @@ public final class RealCluster {
 
   /** A manifest of src/test/resources/e2e with its ${PLACEHOLDERS} filled in, applied. */
   public List<HasMetadata> apply(String namespace, String manifest, Map<String, String> values) {
+    return apply(namespace, manifest, values, o -> true);
+  }
+
+  /** As {@link #apply(String, String, Map)}, only the objects {@code which} selects. */
+  public List<HasMetadata> apply(String namespace, String manifest, Map<String, String> values,
+      java.util.function.Predicate<HasMetadata> which) {
     List<HasMetadata> objects = client.load(new ByteArrayInputStream(
-        render(manifest, values).getBytes(StandardCharsets.UTF_8))).items();
+        render(manifest, values).getBytes(StandardCharsets.UTF_8))).items().stream()
+        .filter(which).toList();
     for (HasMetadata object : objects) {
       if (namespace == null) {
         client.resource(object).forceConflicts().serverSideApply();
