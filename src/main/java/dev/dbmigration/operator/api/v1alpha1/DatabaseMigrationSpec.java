@@ -26,6 +26,12 @@ import io.fabric8.generator.annotation.ValidationRule;
     fieldPath = ".image")
 public class DatabaseMigrationSpec {
 
+  public static final boolean DEFAULT_SUSPEND = false;
+  public static final String DEFAULT_ENGINE = "alembic";
+  public static final String DEFAULT_ACTION = "upgrade";
+  public static final String DEFAULT_TARGET = "head";
+  public static final boolean DEFAULT_ALLOW_DOWNGRADE = false;
+
   /**
    * Alembic revision grammar: head(s), base, a revision id, +N, -N, or rev+N / rev-N; dots are
    * allowed in a revision id for Flyway's versions (1.2.3).
@@ -53,13 +59,13 @@ public class DatabaseMigrationSpec {
       + "--for=condition=Ready` right after it waits for the new run.")
   private String rerun;
 
-  @Default("false")
+  @Default("" + DEFAULT_SUSPEND)
   @JsonPropertyDescription("Hold new runs while true; a run already started finishes.")
-  private Boolean suspend = false;
+  private Boolean suspend = DEFAULT_SUSPEND;
 
-  @Default("alembic")
+  @Default(DEFAULT_ENGINE)
   @JsonPropertyDescription("Migration tool run inside the image.")
-  private Engine engine = Engine.ALEMBIC;
+  private Engine engine = Engine.of(DEFAULT_ENGINE);
 
   @Size(max = 1024)
   @Pattern("^/[^\\x00-\\x1f\\x7f]*$")
@@ -67,28 +73,30 @@ public class DatabaseMigrationSpec {
       + "(the one holding alembic.ini). Defaults to the image's own working directory.")
   private String workingDir;
 
-  @Default("upgrade")
+  @Default(DEFAULT_ACTION)
   @JsonPropertyDescription("upgrade or downgrade the schema, or history: show the engine's "
       + "history (alembic history --verbose) in status.output without changing anything.")
-  private Action action = Action.UPGRADE;
+  private Action action = Action.of(DEFAULT_ACTION);
 
-  @Default("head")
+  @Default(DEFAULT_TARGET)
   @Size(min = 1, max = 70)
   @Pattern(TARGET_PATTERN)
   @JsonPropertyDescription("Revision to reach: head, heads, base, a revision id, +N, -N or rev+N. "
       + "A relative target is applied once per generation.")
-  private String target = "head";
+  private String target = DEFAULT_TARGET;
 
-  @Default("false")
+  @Default("" + DEFAULT_ALLOW_DOWNGRADE)
   @JsonPropertyDescription("Must be true for action downgrade: a downgrade may drop data.")
-  private Boolean allowDowngrade = false;
+  private Boolean allowDowngrade = DEFAULT_ALLOW_DOWNGRADE;
 
   @Required
   @JsonPropertyDescription("Where the database is and how to log in to it.")
   private DatabaseSpec database;
 
   @JsonPropertyDescription("Names of the environment variables the tool reads; "
-      + "defaults to POSTGRES_HOST, POSTGRES_PORT, POSTGRES_DATABASE, POSTGRES_USER, POSTGRES_PASSWORD.")
+      + "defaults to " + EnvNames.DEFAULT_HOST + ", " + EnvNames.DEFAULT_PORT + ", "
+      + EnvNames.DEFAULT_DATABASE + ", " + EnvNames.DEFAULT_USERNAME + ", "
+      + EnvNames.DEFAULT_PASSWORD + ".")
   private EnvNames env = new EnvNames();
 
   @JsonPropertyDescription("Settings of the Kubernetes Job that runs the migration.")
@@ -188,5 +196,36 @@ public class DatabaseMigrationSpec {
 
   public void setJob(JobSettings job) {
     this.job = job;
+  }
+
+  // The values in force. The API server fills in every default before the operator reads a
+  // resource; these stand in for them where a spec is built in code (tests, local mode).
+
+  public Engine engineOrDefault() {
+    return engine != null ? engine : Engine.of(DEFAULT_ENGINE);
+  }
+
+  public Action actionOrDefault() {
+    return action != null ? action : Action.of(DEFAULT_ACTION);
+  }
+
+  public String targetOrDefault() {
+    return target != null ? target : DEFAULT_TARGET;
+  }
+
+  public boolean suspendOrDefault() {
+    return suspend != null ? suspend : DEFAULT_SUSPEND;
+  }
+
+  public boolean allowDowngradeOrDefault() {
+    return allowDowngrade != null ? allowDowngrade : DEFAULT_ALLOW_DOWNGRADE;
+  }
+
+  public EnvNames envOrDefault() {
+    return env != null ? env : new EnvNames();
+  }
+
+  public JobSettings jobOrDefault() {
+    return job != null ? job : new JobSettings();
   }
 }

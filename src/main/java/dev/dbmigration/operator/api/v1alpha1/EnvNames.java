@@ -8,37 +8,43 @@ import io.fabric8.generator.annotation.Size;
 /** Names of the environment variables through which the tool learns where and how to connect. */
 public class EnvNames {
 
+  public static final String DEFAULT_HOST = "POSTGRES_HOST";
+  public static final String DEFAULT_PORT = "POSTGRES_PORT";
+  public static final String DEFAULT_DATABASE = "POSTGRES_DATABASE";
+  public static final String DEFAULT_USERNAME = "POSTGRES_USER";
+  public static final String DEFAULT_PASSWORD = "POSTGRES_PASSWORD";
+
   public static final String NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$";
 
-  @Default("POSTGRES_HOST")
+  @Default(DEFAULT_HOST)
   @Size(min = 1, max = 128)
   @Pattern(NAME_PATTERN)
   @JsonPropertyDescription("Variable holding the leader's host.")
-  private String host = "POSTGRES_HOST";
+  private String host = DEFAULT_HOST;
 
-  @Default("POSTGRES_PORT")
+  @Default(DEFAULT_PORT)
   @Size(min = 1, max = 128)
   @Pattern(NAME_PATTERN)
   @JsonPropertyDescription("Variable holding the port.")
-  private String port = "POSTGRES_PORT";
+  private String port = DEFAULT_PORT;
 
-  @Default("POSTGRES_DATABASE")
+  @Default(DEFAULT_DATABASE)
   @Size(min = 1, max = 128)
   @Pattern(NAME_PATTERN)
   @JsonPropertyDescription("Variable holding the database name.")
-  private String database = "POSTGRES_DATABASE";
+  private String database = DEFAULT_DATABASE;
 
-  @Default("POSTGRES_USER")
+  @Default(DEFAULT_USERNAME)
   @Size(min = 1, max = 128)
   @Pattern(NAME_PATTERN)
   @JsonPropertyDescription("Variable holding the user name.")
-  private String username = "POSTGRES_USER";
+  private String username = DEFAULT_USERNAME;
 
-  @Default("POSTGRES_PASSWORD")
+  @Default(DEFAULT_PASSWORD)
   @Size(min = 1, max = 128)
   @Pattern(NAME_PATTERN)
   @JsonPropertyDescription("Variable holding the password (set from the Secret by reference).")
-  private String password = "POSTGRES_PASSWORD";
+  private String password = DEFAULT_PASSWORD;
 
   public String getHost() {
     return host;
@@ -78,5 +84,27 @@ public class EnvNames {
 
   public void setPassword(String password) {
     this.password = password;
+  }
+
+  // The names in force (see DatabaseMigrationSpec#engineOrDefault() on defaults).
+
+  public String hostOrDefault() {
+    return host != null ? host : DEFAULT_HOST;
+  }
+
+  public String portOrDefault() {
+    return port != null ? port : DEFAULT_PORT;
+  }
+
+  public String databaseOrDefault() {
+    return database != null ? database : DEFAULT_DATABASE;
+  }
+
+  public String usernameOrDefault() {
+    return username != null ? username : DEFAULT_USERNAME;
+  }
+
+  public String passwordOrDefault() {
+    return password != null ? password : DEFAULT_PASSWORD;
   }
 }

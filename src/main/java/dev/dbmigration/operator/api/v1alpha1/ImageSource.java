@@ -14,12 +14,14 @@ import io.fabric8.generator.annotation.Size;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ImageSource {
 
+  public static final String DEFAULT_KIND = "Deployment";
+
   public static final String NAME_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
   public static final String CONTAINER_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
 
-  @Default("Deployment")
+  @Default(DEFAULT_KIND)
   @JsonPropertyDescription("Deployment or StatefulSet.")
-  private WorkloadKind kind = WorkloadKind.Deployment;
+  private WorkloadKind kind = WorkloadKind.valueOf(DEFAULT_KIND);
 
   @Required
   @Size(min = 1, max = 253)
@@ -67,8 +69,13 @@ public class ImageSource {
     this.container = container;
   }
 
+  /** The kind in force (see {@link DatabaseMigrationSpec#engineOrDefault()} on defaults). */
+  public WorkloadKind kindOrDefault() {
+    return kind != null ? kind : WorkloadKind.valueOf(DEFAULT_KIND);
+  }
+
   @Override
   public String toString() {
-    return (kind == null ? WorkloadKind.Deployment : kind) + "/" + name + " container " + container;
+    return kindOrDefault() + "/" + name + " container " + container;
   }
 }

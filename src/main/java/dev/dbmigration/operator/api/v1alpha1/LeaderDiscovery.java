@@ -15,15 +15,17 @@ import java.util.Map;
     message = "leader.selector needs at least one label, e.g. cluster-name: my-cluster")
 public class LeaderDiscovery {
 
+  public static final String DEFAULT_PRESET = "patroni";
+
   @Required
   @JsonPropertyDescription("Labels every pod of the database cluster carries, e.g. cluster-name.")
   private Map<String, String> selector;
 
-  @Default("patroni")
+  @Default(DEFAULT_PRESET)
   @JsonPropertyDescription("Which operator labels the leader: patroni (role=master|primary), "
       + "spilo (spilo-role), crunchy (postgres-operator.crunchydata.com/role), "
       + "cloudnativepg (cnpg.io/instanceRole=primary).")
-  private LeaderPreset preset = LeaderPreset.PATRONI;
+  private LeaderPreset preset = LeaderPreset.of(DEFAULT_PRESET);
 
   @Size(min = 1, max = 317)
   @JsonPropertyDescription("Label that carries the role; overrides the preset's.")
@@ -75,7 +77,8 @@ public class LeaderDiscovery {
     return roleValues != null && !roleValues.isEmpty() ? roleValues : presetOrDefault().roleValues();
   }
 
-  private LeaderPreset presetOrDefault() {
-    return preset != null ? preset : LeaderPreset.PATRONI;
+  /** The preset in force (see {@link DatabaseMigrationSpec#engineOrDefault()} on defaults). */
+  public LeaderPreset presetOrDefault() {
+    return preset != null ? preset : LeaderPreset.of(DEFAULT_PRESET);
   }
 }

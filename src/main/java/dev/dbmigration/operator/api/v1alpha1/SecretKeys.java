@@ -8,25 +8,29 @@ import io.fabric8.generator.annotation.Size;
 /** Which keys of the credentials Secret hold what. */
 public class SecretKeys {
 
+  public static final String DEFAULT_DATABASE = "app-db-name";
+  public static final String DEFAULT_USERNAME = "app-db-username";
+  public static final String DEFAULT_PASSWORD = "app-db-password";
+
   static final String KEY_PATTERN = "^[-._a-zA-Z0-9]+$";
 
-  @Default("app-db-name")
+  @Default(DEFAULT_DATABASE)
   @Size(min = 1, max = 253)
   @Pattern(KEY_PATTERN)
   @JsonPropertyDescription("Key holding the database name.")
-  private String database = "app-db-name";
+  private String database = DEFAULT_DATABASE;
 
-  @Default("app-db-username")
+  @Default(DEFAULT_USERNAME)
   @Size(min = 1, max = 253)
   @Pattern(KEY_PATTERN)
   @JsonPropertyDescription("Key holding the user name.")
-  private String username = "app-db-username";
+  private String username = DEFAULT_USERNAME;
 
-  @Default("app-db-password")
+  @Default(DEFAULT_PASSWORD)
   @Size(min = 1, max = 253)
   @Pattern(KEY_PATTERN)
   @JsonPropertyDescription("Key holding the password.")
-  private String password = "app-db-password";
+  private String password = DEFAULT_PASSWORD;
 
   public String getDatabase() {
     return database;
@@ -50,5 +54,19 @@ public class SecretKeys {
 
   public void setPassword(String password) {
     this.password = password;
+  }
+
+  // The keys in force (see DatabaseMigrationSpec#engineOrDefault() on defaults).
+
+  public String databaseOrDefault() {
+    return database != null ? database : DEFAULT_DATABASE;
+  }
+
+  public String usernameOrDefault() {
+    return username != null ? username : DEFAULT_USERNAME;
+  }
+
+  public String passwordOrDefault() {
+    return password != null ? password : DEFAULT_PASSWORD;
   }
 }
