@@ -70,10 +70,10 @@ public final class Planner {
     DatabaseMigration dbm = o.resource();
     DatabaseMigrationStatus previous = dbm.getStatus();
     String rerun = emptyToNull(RunIdentity.rerunTokenOf(dbm));
-    List<Violation> violations = SpecValidator.validate(dbm);
-    if (!violations.isEmpty()) {
+    Optional<Violation> violation = SpecValidator.validate(dbm);
+    if (violation.isPresent()) {
       return reportOnly(new MigrationState(Phase.Invalid, Reasons.INVALID_SPEC,
-          SpecValidator.describe(violations)), Run.none(rerun));
+          violation.get().toString()), Run.none(rerun));
     }
     DatabaseMigrationSpec spec = dbm.getSpec();
     String image = spec.getImage();

@@ -10,7 +10,7 @@ public class CredentialsSecret {
 
   @Required
   @Size(min = 1, max = 253)
-  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+  @Pattern(Syntax.DNS_SUBDOMAIN)
   @JsonPropertyDescription("Name of the Secret.")
   private String name;
 

@@ -18,7 +18,7 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "an upgrade cannot target base or a negative step (-N); use action: downgrade",
     reason = "FieldValueInvalid", fieldPath = ".target")
 @ValidationRule(value = "!has(self.engine) || self.engine != 'flyway' || (self.action != 'downgrade' "
-    + "&& (!has(self.target) || self.target == 'head' || self.target.matches('^[0-9][0-9._]*$')))",
+    + "&& (!has(self.target) || self.target == 'head' || self.target.matches('" + Syntax.FLYWAY_VERSION + "')))",
     message = "engine flyway supports upgrade (to head or a version such as 1.2) and history only",
     reason = "FieldValueInvalid", fieldPath = ".target")
 @ValidationRule(value = "has(self.image) != has(self.imageFrom)",
@@ -32,19 +32,8 @@ public class DatabaseMigrationSpec {
   public static final String DEFAULT_TARGET = "head";
   public static final boolean DEFAULT_ALLOW_DOWNGRADE = false;
 
-  /**
-   * Alembic revision grammar: head(s), base, a revision id, +N, -N, or rev+N / rev-N; dots are
-   * allowed in a revision id for Flyway's versions (1.2.3).
-   */
-  public static final String TARGET_PATTERN =
-      "^(heads?|base|[+-][1-9][0-9]{0,3}|[A-Za-z0-9_.]{1,64}([+-][1-9][0-9]{0,3})?)$";
-  /** A container image reference: [registry[:port]/]path[:tag][@sha256:digest]. */
-  public static final String IMAGE_PATTERN =
-      "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*"
-          + "(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$";
-
   @Size(min = 1, max = 512)
-  @Pattern(IMAGE_PATTERN)
+  @Pattern(Syntax.IMAGE)
   @JsonPropertyDescription("Image that holds the migration tool and the application's migrations, "
       + "usually the application's own image. Exactly one of image and imageFrom.")
   private String image;
@@ -53,8 +42,10 @@ public class DatabaseMigrationSpec {
       + "of naming one: each distinct image it runs is migrated once.")
   private ImageSource imageFrom;
 
-  @Size(max = 63)
-  @JsonPropertyDescription("Set to a new value (a timestamp, a build number) to run the current "
+  @Size(min = 1, max = 63)
+  @Pattern(Syntax.RERUN)
+  @JsonPropertyDescription("Set to a new value (a timestamp, a build number: letters, digits, "
+      + "'-', '_', '.', ':' and '+') to run the current "
       + "spec once more. As a spec change it bumps the generation, so `kubectl wait "
       + "--for=condition=Ready` right after it waits for the new run.")
   private String rerun;
@@ -68,9 +59,10 @@ public class DatabaseMigrationSpec {
   private Engine engine = Engine.of(DEFAULT_ENGINE);
 
   @Size(max = 1024)
-  @Pattern("^/[^\\x00-\\x1f\\x7f]*$")
+  @Pattern(Syntax.WORKING_DIR)
   @JsonPropertyDescription("Absolute directory in the image to run the tool from "
-      + "(the one holding alembic.ini). Defaults to the image's own working directory.")
+      + "(the one holding alembic.ini), without control or invisible formatting characters "
+      + "or shell syntax ($ ` ; | & < > ( ) \\ ' \"). Defaults to the image's own working directory.")
   private String workingDir;
 
   @Default(DEFAULT_ACTION)
@@ -80,7 +72,7 @@ public class DatabaseMigrationSpec {
 
   @Default(DEFAULT_TARGET)
   @Size(min = 1, max = 70)
-  @Pattern(TARGET_PATTERN)
+  @Pattern(Syntax.TARGET)
   @JsonPropertyDescription("Revision to reach: head, heads, base, a revision id, +N, -N or rev+N. "
       + "A relative target is applied once per generation.")
   private String target = DEFAULT_TARGET;

@@ -28,7 +28,7 @@ public class DatabaseSpec {
   private LeaderDiscovery leader;
 
   @Size(min = 1, max = 253)
-  @Pattern("^[A-Za-z0-9]([A-Za-z0-9.:-]*[A-Za-z0-9])?$")
+  @Pattern(Syntax.HOST)
   @JsonPropertyDescription("Explicit host (service name or IP) instead of leader discovery.")
   private String host;
 

@@ -16,22 +16,19 @@ public class ImageSource {
 
   public static final String DEFAULT_KIND = "Deployment";
 
-  public static final String NAME_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
-  public static final String CONTAINER_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
-
   @Default(DEFAULT_KIND)
   @JsonPropertyDescription("Deployment or StatefulSet.")
   private WorkloadKind kind = WorkloadKind.valueOf(DEFAULT_KIND);
 
   @Required
   @Size(min = 1, max = 253)
-  @Pattern(NAME_PATTERN)
+  @Pattern(Syntax.DNS_SUBDOMAIN)
   @JsonPropertyDescription("Name of the workload, in the resource's own namespace.")
   private String name;
 
   @Required
   @Size(min = 1, max = 63)
-  @Pattern(CONTAINER_PATTERN)
+  @Pattern(Syntax.DNS_LABEL)
   @JsonPropertyDescription("Name of the container in the workload's pod template whose image runs "
       + "the migration.")
   private String container;

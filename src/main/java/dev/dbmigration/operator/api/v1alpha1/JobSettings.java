@@ -2,7 +2,7 @@ package dev.dbmigration.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -22,6 +22,7 @@ public class JobSettings {
   public static final int DEFAULT_LEADER_CHANGE_RETRIES = 3;
   public static final int DEFAULT_POD_START_DEADLINE_SECONDS = 300;
   public static final String DEFAULT_IMAGE_PULL_POLICY = "IfNotPresent";
+  public static final int MAX_PULL_SECRETS = 16;
 
   @Default("" + DEFAULT_BACKOFF_LIMIT)
   @Min(0)
@@ -64,14 +65,18 @@ public class JobSettings {
   private PullPolicy imagePullPolicy = PullPolicy.valueOf(DEFAULT_IMAGE_PULL_POLICY);
 
   @Size(min = 1, max = 253)
-  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+  @Pattern(Syntax.DNS_SUBDOMAIN)
   @JsonPropertyDescription("Service account of the migration pod; none is mounted either way.")
   private String serviceAccountName;
 
+  // Read as fabric8's type, checked by a schema of its own: fabric8's says nothing of names,
+  // quantities or claims, and the API server refuses what the Job's pod cannot hold.
+  @SchemaFrom(type = ResourcesSchema.class)
   @JsonPropertyDescription("CPU and memory of the migration container.")
-  @JsonDeserialize(using = ResourcesDeserializer.class)
   private ResourceRequirements resources;
 
+  @Size(max = MAX_PULL_SECRETS)
+  @SchemaFrom(type = PullSecretSchema[].class)
   @JsonPropertyDescription("Pull secrets for the image.")
   private List<LocalObjectReference> imagePullSecrets;
 

@@ -5,30 +5,31 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 
-/** Which keys of the credentials Secret hold what. */
+/**
+ * Which keys of the credentials Secret hold what: letters, digits, '-', '_' and '.', neither "."
+ * nor starting with "..", as Kubernetes requires of a key a Job reads.
+ */
 public class SecretKeys {
 
   public static final String DEFAULT_DATABASE = "app-db-name";
   public static final String DEFAULT_USERNAME = "app-db-username";
   public static final String DEFAULT_PASSWORD = "app-db-password";
 
-  static final String KEY_PATTERN = "^[-._a-zA-Z0-9]+$";
-
   @Default(DEFAULT_DATABASE)
   @Size(min = 1, max = 253)
-  @Pattern(KEY_PATTERN)
+  @Pattern(Syntax.SECRET_KEY)
   @JsonPropertyDescription("Key holding the database name.")
   private String database = DEFAULT_DATABASE;
 
   @Default(DEFAULT_USERNAME)
   @Size(min = 1, max = 253)
-  @Pattern(KEY_PATTERN)
+  @Pattern(Syntax.SECRET_KEY)
   @JsonPropertyDescription("Key holding the user name.")
   private String username = DEFAULT_USERNAME;
 
   @Default(DEFAULT_PASSWORD)
   @Size(min = 1, max = 253)
-  @Pattern(KEY_PATTERN)
+  @Pattern(Syntax.SECRET_KEY)
   @JsonPropertyDescription("Key holding the password.")
   private String password = DEFAULT_PASSWORD;
 
