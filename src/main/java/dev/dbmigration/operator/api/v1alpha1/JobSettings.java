@@ -72,7 +72,7 @@ public class JobSettings {
   // Read as fabric8's type, checked by a schema of its own: fabric8's says nothing of names,
   // quantities or claims, and the API server refuses what the Job's pod cannot hold.
   @SchemaFrom(type = ResourcesSchema.class)
-  @JsonPropertyDescription("CPU and memory of the migration container.")
+  @JsonPropertyDescription("CPU, memory and ephemeral storage of the migration container.")
   private ResourceRequirements resources;
 
   @Size(max = MAX_PULL_SECRETS)

@@ -53,13 +53,6 @@ public final class Syntax {
    */
   public static final String WORKING_DIR =
       "^/[^\\x00-\\x1f\\x7f-\\x9f\\p{Cf}\\x{2028}\\x{2029}$`;|&<>()\\\\'\"]*$";
-  /**
-   * A container's resource name: cpu, memory, ephemeral-storage, hugepages-&lt;size&gt;, or a
-   * domain-qualified extended resource such as example.com/gpu.
-   */
-  public static final String RESOURCE_NAME = "^(cpu|memory|ephemeral-storage"
-      + "|hugepages-[A-Za-z0-9]([-A-Za-z0-9_.]{0,51}[A-Za-z0-9])?"
-      + "|[a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*/[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$";
   /** A rerun token: a timestamp, a build number or a commit, nothing a terminal would act on. */
   public static final String RERUN = "^[A-Za-z0-9]([-A-Za-z0-9_.:+]*[A-Za-z0-9])?$";
 
