@@ -69,7 +69,7 @@ class ManyResourcesIT {
                    jobController.submit(() -> cluster.completeJob(ns, job.getMetadata().getName()));
                  }
                }));
-           HealthServer health = new HealthServer(0, operator::isReady)) {
+           HealthServer health = new HealthServer(0, operator::notReadyBecause)) {
         operator.start();
         await("operator ready").atMost(Duration.ofSeconds(60)).until(operator::isReady);
         long started = System.nanoTime();
