@@ -11,7 +11,7 @@ import java.util.function.Supplier;
 
 /**
  * {@code /healthz} (the process answers) and {@code /readyz} (informers synced, the installed CRD
- * current) for probes; a 503 from /readyz says why in its body, which kubectl describe shows.
+ * current) for probes; a 503 from /readyz says why in its body.
  */
 public final class HealthServer implements AutoCloseable {
 
