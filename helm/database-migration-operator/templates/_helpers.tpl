@@ -75,3 +75,14 @@ the two differ. */}}
   resources: [deployments, statefulsets]
   verbs: [get, list, watch]
 {{- end -}}
+
+{{- /* Cluster-scoped, so never in a namespaced Role: the operator compares the installed CRD with
+the one it was built with, and a stale one fails its readiness. Without the grant it works and
+warns that it could not check. */}}
+{{- define "dmo.crdCheckRule" -}}
+# Its own CRD only: a stale one would let in what the operator relies on the API server to refuse.
+- apiGroups: [apiextensions.k8s.io]
+  resources: [customresourcedefinitions]
+  resourceNames: [databasemigrations.dbmigration.dev]
+  verbs: [get]
+{{- end -}}

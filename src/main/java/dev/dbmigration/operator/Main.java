@@ -55,7 +55,7 @@ public final class Main {
     // A replica that lost its Lease exits (status 1); Kubernetes restarts it as a standby.
     MigrationOperator operator = new MigrationOperator(client, settings, o -> { },
         () -> System.exit(1));
-    HealthServer health = new HealthServer(settings.healthPort(), operator::isReady);
+    HealthServer health = new HealthServer(settings.healthPort(), operator::notReadyBecause);
     MetricsServer metrics = new MetricsServer(settings.metricsPort(), operator::scrape);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

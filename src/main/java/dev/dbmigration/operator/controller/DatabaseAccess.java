@@ -1,7 +1,6 @@
 package dev.dbmigration.operator.controller;
 
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
-import dev.dbmigration.operator.api.v1alpha1.Engine;
 import dev.dbmigration.operator.api.v1alpha1.SecretKeys;
 import dev.dbmigration.operator.database.DatabaseLogin;
 import dev.dbmigration.operator.database.Probe;
@@ -11,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The operator's own look at the database: is the chosen host writable, and at which revision.
@@ -34,15 +32,14 @@ final class DatabaseAccess {
     }
     SecretKeys keys = keys(dbm);
     Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
-    String database = decode(data.get(keys.getDatabase()));
-    String username = decode(data.get(keys.getUsername()));
-    String password = decode(data.get(keys.getPassword()));
+    String database = decode(data.get(keys.databaseOrDefault()));
+    String username = decode(data.get(keys.usernameOrDefault()));
+    String password = decode(data.get(keys.passwordOrDefault()));
     if (database == null || username == null || password == null) {
       return new Probe.Unreachable("the credentials Secret lacks a key");
     }
-    int port = Objects.requireNonNullElse(dbm.getSpec().getDatabase().getPort(), 5432);
-    Engine engine = Objects.requireNonNullElse(dbm.getSpec().getEngine(), Engine.ALEMBIC);
-    return reader.probe(new DatabaseLogin(host, port, database, username, password), engine);
+    return reader.probe(new DatabaseLogin(host, dbm.getSpec().getDatabase().portOrDefault(),
+        database, username, password), dbm.getSpec().engineOrDefault());
   }
 
   /** The database's name as the Secret gives it, or null when it cannot be read. */
@@ -50,7 +47,7 @@ final class DatabaseAccess {
     if (secret == null || secret.getData() == null) {
       return null;
     }
-    return decode(secret.getData().get(keys(dbm).getDatabase()));
+    return decode(secret.getData().get(keys(dbm).databaseOrDefault()));
   }
 
   /** The values to scrub from anything the operator writes: the password, decoded. */
@@ -58,13 +55,12 @@ final class DatabaseAccess {
     if (secret == null || secret.getData() == null) {
       return List.of();
     }
-    String password = decode(secret.getData().get(keys(dbm).getPassword()));
+    String password = decode(secret.getData().get(keys(dbm).passwordOrDefault()));
     return password == null ? List.of() : List.of(password);
   }
 
   private static SecretKeys keys(DatabaseMigration dbm) {
-    SecretKeys keys = dbm.getSpec().getDatabase().getCredentialsSecret().getKeys();
-    return keys == null ? new SecretKeys() : keys;
+    return dbm.getSpec().getDatabase().getCredentialsSecret().keysOrDefault();
   }
 
   private static String decode(String base64) {

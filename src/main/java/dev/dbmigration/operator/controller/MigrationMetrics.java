@@ -2,6 +2,7 @@ package dev.dbmigration.operator.controller;
 
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
+import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationSpec;
 import dev.dbmigration.operator.api.v1alpha1.Engine;
 import dev.dbmigration.operator.api.v1alpha1.Reasons;
 import dev.dbmigration.operator.model.job.JobOutcome;
@@ -117,8 +118,8 @@ public class MigrationMetrics {
   }
 
   private static Tags tagsOf(DatabaseMigration dbm) {
-    Engine engine = dbm.getSpec() == null || dbm.getSpec().getEngine() == null
-        ? Engine.ALEMBIC : dbm.getSpec().getEngine();
+    Engine engine = dbm.getSpec() == null ? Engine.of(DatabaseMigrationSpec.DEFAULT_ENGINE)
+        : dbm.getSpec().engineOrDefault();
     return Tags.of("namespace", dbm.getMetadata().getNamespace(), "engine", engine.value());
   }
 
@@ -126,7 +127,7 @@ public class MigrationMetrics {
     Map<String, String> annotations = job.getMetadata().getAnnotations();
     String engine = annotations == null ? null : annotations.get(Labels.ENGINE_ANNOTATION);
     return Tags.of("namespace", job.getMetadata().getNamespace(), "engine",
-        engine == null ? Engine.ALEMBIC.value() : engine);
+        engine == null ? DatabaseMigrationSpec.DEFAULT_ENGINE : engine);
   }
 
   private static Duration duration(DatabaseMigrationStatus status) {

@@ -74,7 +74,7 @@ final class Workloads {
   }
 
   private static WorkloadKind kindOf(ImageSource source) {
-    return source.getKind() == null ? WorkloadKind.Deployment : source.getKind();
+    return source.kindOrDefault();
   }
 
   private static String key(String namespace, WorkloadKind kind, String name) {

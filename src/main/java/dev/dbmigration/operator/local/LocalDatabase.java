@@ -1,5 +1,6 @@
 package dev.dbmigration.operator.local;
 
+import dev.dbmigration.operator.api.v1alpha1.DatabaseSpec;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -41,7 +42,7 @@ final class LocalDatabase implements AutoCloseable {
         throw new IllegalArgumentException("--jdbc-url is not a PostgreSQL JDBC URL");
       }
       return new LocalDatabase(null, props.getProperty("PGHOST", "127.0.0.1"),
-          Integer.parseInt(props.getProperty("PGPORT", "5432")),
+          Integer.parseInt(props.getProperty("PGPORT", "" + DatabaseSpec.DEFAULT_PORT)),
           props.getProperty("user", "postgres"), props.getProperty("password", ""),
           props.getProperty("PGDBNAME", "postgres"));
     }

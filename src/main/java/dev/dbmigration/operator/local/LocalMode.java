@@ -109,11 +109,11 @@ public final class LocalMode {
   private static void createSecret(KubernetesClient client, DatabaseMigration dbm, String dbName,
       String password) {
     var ref = dbm.getSpec().getDatabase().getCredentialsSecret();
-    SecretKeys keys = ref.getKeys() == null ? new SecretKeys() : ref.getKeys();
+    SecretKeys keys = ref.keysOrDefault();
     Map<String, String> values = new HashMap<>();
-    values.put(keys.getDatabase(), dbName);
-    values.put(keys.getUsername(), dbName);
-    values.put(keys.getPassword(), password);
+    values.put(keys.databaseOrDefault(), dbName);
+    values.put(keys.usernameOrDefault(), dbName);
+    values.put(keys.passwordOrDefault(), password);
     client.resource(new SecretBuilder().withNewMetadata()
         .withNamespace(dbm.getMetadata().getNamespace()).withName(ref.getName()).endMetadata()
         .withStringData(values).build()).create();

@@ -70,10 +70,10 @@ public final class Planner {
     DatabaseMigration dbm = o.resource();
     DatabaseMigrationStatus previous = dbm.getStatus();
     String rerun = emptyToNull(RunIdentity.rerunTokenOf(dbm));
-    List<Violation> violations = SpecValidator.validate(dbm);
-    if (!violations.isEmpty()) {
+    Optional<Violation> violation = SpecValidator.validate(dbm);
+    if (violation.isPresent()) {
       return reportOnly(new MigrationState(Phase.Invalid, Reasons.INVALID_SPEC,
-          SpecValidator.describe(violations)), Run.none(rerun));
+          violation.get().toString()), Run.none(rerun));
     }
     DatabaseMigrationSpec spec = dbm.getSpec();
     String image = spec.getImage();
@@ -141,7 +141,7 @@ public final class Planner {
         return JobOutcome.of(job.get()).phase().isFinal() ? ended(job.get())
             : running(job.get());
       }
-      if (Boolean.TRUE.equals(dbm.getSpec().getSuspend())) {
+      if (dbm.getSpec().suspendOrDefault()) {
         return report(new MigrationState(Phase.Pending, Reasons.SUSPENDED,
             "suspended: no new run starts until spec.suspend is false"), noJob(), null);
       }
@@ -209,8 +209,7 @@ public final class Planner {
                 + " less often the longer it lasts; DATABASE_CHECK=best-effort runs the Job"
                 + " regardless)"), check);
       }
-      int port = Objects.requireNonNullElse(dbm.getSpec().getDatabase().getPort(), 5432);
-      String databaseKey = leader.getHost() + ":" + port + "/"
+      String databaseKey = leader.getHost() + ":" + dbm.getSpec().getDatabase().portOrDefault() + "/"
           + Objects.requireNonNullElse(o.secret().databaseName(), "");
       Job job = MigrationJobBuilder.build(dbm, jobName, leader.getHost(), image);
       Map<String, String> annotations = job.getMetadata().getAnnotations();
@@ -232,7 +231,7 @@ public final class Planner {
     private Plan running(Job job) {
       Run run = runOf(job);
       Optional<PodStart.Problem> problem = PodStart.of(o.podsOf(job), o.now(),
-          Duration.ofSeconds(MigrationJobBuilder.podStartDeadlineSeconds(dbm.getSpec())));
+          Duration.ofSeconds(dbm.getSpec().jobOrDefault().podStartDeadlineSecondsOrDefault()));
       if (problem.isPresent() && problem.get().ends()) {
         String message = problem.get().message() + "; the run ends and Job " + jobName
             + " is removed (fix the image or the spec, or rerun)";
@@ -244,7 +243,7 @@ public final class Planner {
       if (problem.isPresent()) {
         return report(new MigrationState(Phase.Pending, Reasons.POD_NOT_STARTING,
             problem.get().message() + " (the run ends if it still cannot start "
-                + MigrationJobBuilder.podStartDeadlineSeconds(dbm.getSpec())
+                + dbm.getSpec().jobOrDefault().podStartDeadlineSecondsOrDefault()
                 + " s after the pod was created)"), run, null);
       }
       // The message written when the Job was made (which leader, which attempt) stands while it
@@ -272,7 +271,7 @@ public final class Planner {
       if (o.probe() == null && run.leader() != null) {
         return new Plan.CheckDatabase(run.leader());
       }
-      boolean history = dbm.getSpec().getAction() == Action.HISTORY;
+      boolean history = dbm.getSpec().actionOrDefault() == Action.HISTORY;
       if (history && state.phase() == Phase.Succeeded && o.output() == null) {
         return new Plan.ReadOutput(job);
       }

@@ -6,17 +6,22 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.function.BooleanSupplier;
+import java.util.Optional;
+import java.util.function.Supplier;
 
-/** {@code /healthz} (the process answers) and {@code /readyz} (informers synced) for probes. */
+/**
+ * {@code /healthz} (the process answers) and {@code /readyz} (informers synced, the installed CRD
+ * current) for probes; a 503 from /readyz says why in its body.
+ */
 public final class HealthServer implements AutoCloseable {
 
   private final HttpServer server;
 
-  public HealthServer(int port, BooleanSupplier ready) throws IOException {
+  /** {@code notReadyBecause}: why the operator is not ready, empty when it is. */
+  public HealthServer(int port, Supplier<Optional<String>> notReadyBecause) throws IOException {
     server = HttpServer.create(new InetSocketAddress(port), 16);
-    server.createContext("/healthz", exchange -> respond(exchange, true));
-    server.createContext("/readyz", exchange -> respond(exchange, ready.getAsBoolean()));
+    server.createContext("/healthz", exchange -> respond(exchange, Optional.empty()));
+    server.createContext("/readyz", exchange -> respond(exchange, notReadyBecause.get()));
     server.start();
   }
 
@@ -24,9 +29,11 @@ public final class HealthServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private static void respond(HttpExchange exchange, boolean ok) throws IOException {
-    byte[] body = (ok ? "ok\n" : "not ready\n").getBytes(StandardCharsets.UTF_8);
-    exchange.sendResponseHeaders(ok ? 200 : 503, body.length);
+  private static void respond(HttpExchange exchange, Optional<String> problem) throws IOException {
+    byte[] body = problem.map(p -> "not ready: " + p + "\n").orElse("ok\n")
+        .getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+    exchange.sendResponseHeaders(problem.isPresent() ? 503 : 200, body.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);
     }

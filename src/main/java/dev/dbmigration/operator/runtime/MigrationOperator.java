@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -31,6 +32,7 @@ public final class MigrationOperator implements AutoCloseable {
   private final KubernetesClient client;
   private final LeaderElectionSettings election;
   private final String identity;
+  private final InstalledCrdCheck crdCheck;
 
   public MigrationOperator(KubernetesClient client, OperatorSettings settings) {
     this(client, settings, o -> { });
@@ -53,6 +55,7 @@ public final class MigrationOperator implements AutoCloseable {
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     this.client = client;
+    this.crdCheck = new InstalledCrdCheck(client);
     this.election = settings.leaderElection();
     this.identity = election == null || election.identity() == null
         ? "operator-" + UUID.randomUUID() : election.identity();
@@ -97,16 +100,35 @@ public final class MigrationOperator implements AutoCloseable {
   }
 
   public void start() {
+    crdCheck.check();
     operator.start();
   }
 
   /**
-   * True once every informer has synced and is watching. A standby replica is ready too: its
+   * True once every informer has synced and is watching, and the installed CRD is the one this
+   * operator was built with (see {@link InstalledCrdCheck}). A standby replica is ready too: its
    * caches are warm, so it can take over as soon as it gets the Lease.
    */
   public boolean isReady() {
-    return operator.getRuntimeInfo().isStarted()
-        && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+    return notReadyBecause().isEmpty();
+  }
+
+  /** Why the operator is not ready; empty when it is. */
+  public Optional<String> notReadyBecause() {
+    Optional<String> crd = crdCheck.problem();
+    if (crd.isPresent()) {
+      return crd;
+    }
+    if (!operator.getRuntimeInfo().isStarted()
+        || !operator.getRuntimeInfo().allEventSourcesAreHealthy()) {
+      return Optional.of("the operator's informers have not synced");
+    }
+    return Optional.empty();
+  }
+
+  /** What the last look at the installed CRD found. */
+  public InstalledCrdCheck.State installedCrd() {
+    return crdCheck.state();
   }
 
   /** True while this operator reconciles: it holds the Lease, or runs without election. */

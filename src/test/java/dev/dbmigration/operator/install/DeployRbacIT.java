@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.dbmigration.operator.runtime.DatabaseCheckMode;
+import dev.dbmigration.operator.runtime.InstalledCrdCheck;
 import dev.dbmigration.operator.runtime.LeaderElectionSettings;
 import dev.dbmigration.operator.runtime.MigrationOperator;
 import dev.dbmigration.operator.runtime.OperatorSettings;
@@ -97,9 +98,43 @@ class DeployRbacIT {
     try (OperatorAs operator = OperatorAs.start(account, Set.of(), election)) {
       operator.assertNotAdmin();
       awaitHolder(election);
+      assertThat(operator.operator().installedCrd()).as("compared the installed CRD with its own")
+          .isEqualTo(InstalledCrdCheck.State.CURRENT);
 
       String ns = environment("rbac-ok");
       runsToSucceeded(ns);
+    }
+  }
+
+  /**
+   * Reading the CRD is the one grant the operator can do without: it then cannot tell a stale CRD,
+   * says so once in a warning, and is ready and runs migrations all the same.
+   */
+  @Test
+  void withoutTheCrdGrantTheOperatorWarnsThatItCannotCheckAndWorks() {
+    String suffix = "-without-crd-get";
+    ServiceAccount account = Serialization.clone(Manifests.single(deploy, ServiceAccount.class));
+    account.getMetadata().setName(account.getMetadata().getName() + suffix);
+    ClusterRole role = Serialization.clone(Manifests.single(deploy, ClusterRole.class));
+    role.getMetadata().setName(role.getMetadata().getName() + suffix);
+    assertThat(role.getRules().removeIf(
+        r -> r.getResources().contains("customresourcedefinitions"))).isTrue();
+    ClusterRoleBinding binding = Serialization.clone(Manifests.single(deploy,
+        ClusterRoleBinding.class));
+    binding.getMetadata().setName(binding.getMetadata().getName() + suffix);
+    binding.getRoleRef().setName(role.getMetadata().getName());
+    binding.getSubjects().get(0).setName(account.getMetadata().getName());
+    apply(account);
+    apply(role);
+    apply(binding);
+
+    try (CapturedLog log = CapturedLog.start();
+         OperatorAs operator = OperatorAs.start(account, Set.of())) {
+      assertThat(operator.operator().installedCrd()).isEqualTo(InstalledCrdCheck.State.FORBIDDEN);
+      assertThat(log.warnings()).filteredOn(w -> w.contains("cannot read CustomResourceDefinition"))
+          .hasSize(1);
+
+      runsToSucceeded(environment("rbac-no-crd-get"));
     }
   }
 
@@ -215,16 +250,21 @@ class DeployRbacIT {
     String second = cluster.newNamespace("team");
     List<HasMetadata> chart = Chart.template("dmo", release, Map.of(
         "rbac", Map.of("scope", "namespaced"), "watchNamespaces", List.of(first, second)));
-    assertThat(Manifests.ofKind(chart, ClusterRole.class)).isEmpty();
+    assertThat(Manifests.grants(Manifests.single(chart, ClusterRole.class).getRules()))
+        .as("cluster-wide, only the read of the operator's own CRD")
+        .containsExactly(InstallRbacTest.CRD_CHECK);
     ServiceAccount account = Manifests.single(chart, ServiceAccount.class);
     apply(account);
     Manifests.ofKind(chart, Role.class).forEach(DeployRbacIT::apply);
     Manifests.ofKind(chart, RoleBinding.class).forEach(DeployRbacIT::apply);
+    apply(Manifests.single(chart, ClusterRole.class));
+    apply(Manifests.single(chart, ClusterRoleBinding.class));
 
     LeaderElectionSettings election = lease(release, "chart-operator-0");
     try (OperatorAs operator = OperatorAs.start(account, Set.of(first, second), election)) {
       operator.assertNotAdmin();
       awaitHolder(election);
+      assertThat(operator.operator().installedCrd()).isEqualTo(InstalledCrdCheck.State.CURRENT);
       String outside = cluster.newNamespace("outside");
       assertThatThrownBy(() -> operator.client().pods().inNamespace(outside).list())
           .as("nothing is granted outside the watched namespaces")
@@ -236,18 +276,21 @@ class DeployRbacIT {
   }
 
   @Test
-  void theNamespacedOverlayBuildsWithARoleInEachWatchedNamespaceAndNoClusterRole()
+  void theNamespacedOverlayBuildsWithARoleInEachWatchedNamespaceAndOnlyTheCrdReadClusterWide()
       throws Exception {
     List<HasMetadata> overlay = kustomize(Manifests.DEPLOY.resolve("namespaced"));
 
-    assertThat(Manifests.ofKind(overlay, ClusterRole.class)).isEmpty();
-    assertThat(Manifests.ofKind(overlay, ClusterRoleBinding.class)).isEmpty();
+    assertThat(Manifests.grants(Manifests.single(overlay, ClusterRole.class).getRules()))
+        .containsExactly(InstallRbacTest.CRD_CHECK);
+    assertThat(Manifests.single(overlay, ClusterRoleBinding.class).getRoleRef().getName())
+        .isEqualTo(Manifests.single(overlay, ClusterRole.class).getMetadata().getName());
     List<Role> roles = Manifests.workGrants(overlay, Role.class);
     String watched = Manifests.single(overlay, ConfigMap.class).getData().get("WATCH_NAMESPACES");
     assertThat(roles).extracting(r -> r.getMetadata().getNamespace())
         .containsExactlyInAnyOrder(watched.split(","));
-    Set<String> clusterGrants = Manifests.grants(
-        Manifests.single(deploy, ClusterRole.class).getRules());
+    Set<String> clusterGrants = new java.util.TreeSet<>(Manifests.grants(
+        Manifests.single(deploy, ClusterRole.class).getRules()));
+    clusterGrants.remove(InstallRbacTest.CRD_CHECK);
     assertThat(roles).allSatisfy(r -> assertThat(Manifests.grants(r.getRules()))
         .isEqualTo(clusterGrants));
     ServiceAccount account = Manifests.single(overlay, ServiceAccount.class);

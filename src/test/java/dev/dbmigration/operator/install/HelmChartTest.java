@@ -147,12 +147,14 @@ class HelmChartTest {
   }
 
   @Test
-  void namespacedScopeGrantsARoleInEachWatchedNamespaceAndNothingClusterWide() {
+  void namespacedScopeGrantsARoleInEachWatchedNamespaceAndClusterWideOnlyTheCrdRead() {
     List<HasMetadata> objects = Chart.template(Map.of("rbac", Map.of("scope", "namespaced"),
         "watchNamespaces", List.of("team-a", "team-b")));
 
-    assertThat(Manifests.ofKind(objects, ClusterRole.class)).isEmpty();
-    assertThat(Manifests.ofKind(objects, ClusterRoleBinding.class)).isEmpty();
+    assertThat(Manifests.grants(Manifests.single(objects, ClusterRole.class).getRules()))
+        .containsExactly(InstallRbacTest.CRD_CHECK);
+    assertThat(Manifests.single(objects, ClusterRoleBinding.class).getRoleRef().getName())
+        .isEqualTo(Manifests.single(objects, ClusterRole.class).getMetadata().getName());
     List<Role> roles = Manifests.workGrants(objects, Role.class);
     List<RoleBinding> bindings = Manifests.workGrants(objects, RoleBinding.class);
     assertThat(roles).extracting(r -> r.getMetadata().getNamespace())

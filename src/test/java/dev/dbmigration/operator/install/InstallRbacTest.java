@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,11 @@ class InstallRbacTest {
   static final Path DEPLOY_RBAC = Manifests.DEPLOY.resolve("rbac.yaml");
   static final Path NAMESPACED_RBAC =
       Manifests.DEPLOY.resolve("namespaced/watched-namespace/rbac.yaml");
+  static final Path NAMESPACED_CRD_CHECK = Manifests.DEPLOY.resolve("namespaced/crd-check.yaml");
+
+  /** Reading its own CRD, by name, to compare it with its own: cluster-scoped, so no Role's. */
+  static final String CRD_CHECK =
+      "apiextensions.k8s.io customresourcedefinitions get databasemigrations.dbmigration.dev";
 
   /** What the in-cluster operator calls; deploy/rbac.yaml gives the reason for each grant. */
   static final Set<String> OPERATOR_GRANTS = Set.of(
@@ -52,7 +58,8 @@ class InstallRbacTest {
       "core secrets list",
       "core secrets watch",
       "core events create",
-      "core events patch");
+      "core events patch",
+      CRD_CHECK);
 
   static ClusterRole deployClusterRole() {
     return Manifests.single(Manifests.load(DEPLOY_RBAC), ClusterRole.class);
@@ -75,7 +82,8 @@ class InstallRbacTest {
 
   @Test
   void theNamespacedVariantsGrantTheSameInEachWatchedNamespace() {
-    Set<String> deploy = Manifests.grants(deployClusterRole().getRules());
+    Set<String> deploy = new TreeSet<>(Manifests.grants(deployClusterRole().getRules()));
+    assertThat(deploy.remove(CRD_CHECK)).isTrue();
 
     Role overlay = Manifests.single(Manifests.load(NAMESPACED_RBAC), Role.class);
     assertThat(Manifests.grants(overlay.getRules()))
@@ -85,6 +93,28 @@ class InstallRbacTest {
         Role.class);
     assertThat(chart).hasSize(2)
         .allSatisfy(role -> assertThat(Manifests.grants(role.getRules())).isEqualTo(deploy));
+  }
+
+  /** ... and the CRD read, cluster-scoped, by a ClusterRole that grants nothing else. */
+  @Test
+  void theNamespacedVariantsGrantOnlyTheCrdReadClusterWide() {
+    ServiceAccount account = Manifests.single(
+        Manifests.load(Manifests.DEPLOY.resolve("base/serviceaccount.yaml")), ServiceAccount.class);
+    List<HasMetadata> overlay = Manifests.load(NAMESPACED_CRD_CHECK);
+    List<HasMetadata> chart = Chart.template(Map.of("rbac", Map.of("scope", "namespaced"),
+        "watchNamespaces", List.of("team-a")));
+
+    for (List<HasMetadata> objects : List.of(overlay, chart)) {
+      ClusterRole role = Manifests.single(objects, ClusterRole.class);
+      ClusterRoleBinding binding = Manifests.single(objects, ClusterRoleBinding.class);
+      assertThat(Manifests.grants(role.getRules())).containsExactly(CRD_CHECK);
+      assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+      assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
+        assertThat(s.getKind()).isEqualTo("ServiceAccount");
+        assertThat(s.getName()).isEqualTo(objects == overlay ? account.getMetadata().getName()
+            : Manifests.single(chart, ServiceAccount.class).getMetadata().getName());
+      });
+    }
   }
 
   /** Leader election's Lease: get, create, update in the operator's own namespace, nothing else. */

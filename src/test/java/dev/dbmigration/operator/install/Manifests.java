@@ -90,17 +90,18 @@ final class Manifests {
   }
 
   /**
-   * Rules as a set of "apiGroup resource verb" grants, so that two rule lists compare equal when
-   * they grant the same, however the grants are grouped into rules.
+   * Rules as a set of "apiGroup resource verb" grants ("apiGroup resource verb name" for a rule
+   * limited to names), so that two rule lists compare equal when they grant the same, however the
+   * grants are grouped into rules.
    */
   static Set<String> grants(List<PolicyRule> rules) {
     return rules.stream().flatMap(rule -> {
-      if (rule.getResourceNames() != null && !rule.getResourceNames().isEmpty()) {
-        throw new AssertionError("rules by resource name are not expected: " + rule);
-      }
+      List<String> names = rule.getResourceNames() == null || rule.getResourceNames().isEmpty()
+          ? List.of("") : rule.getResourceNames().stream().map(n -> " " + n).toList();
       return rule.getApiGroups().stream().flatMap(group -> rule.getResources().stream()
-          .flatMap(resource -> rule.getVerbs().stream()
-              .map(verb -> (group.isEmpty() ? "core" : group) + " " + resource + " " + verb)));
+          .flatMap(resource -> rule.getVerbs().stream().flatMap(verb -> names.stream()
+              .map(name -> (group.isEmpty() ? "core" : group) + " " + resource + " " + verb
+                  + name))));
     }).collect(Collectors.toCollection(TreeSet::new));
   }
 }

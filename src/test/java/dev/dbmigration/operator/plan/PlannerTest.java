@@ -75,11 +75,11 @@ class PlannerTest {
   static Stream<Arguments> table() {
     List<Arguments> rows = new ArrayList<>();
 
-    DatabaseMigration badEnv = migration();
-    badEnv.getSpec().getEnv().setPort("POSTGRES_HOST");
-    rows.add(row("a spec the schema could not check is invalid, no Job", observe(badEnv),
-        report(Phase.Invalid, Reasons.INVALID_SPEC, p -> assertThat(message(p))
-            .contains("spec.env"))));
+    DatabaseMigration noSpec = migration();
+    noSpec.setSpec(null);
+    rows.add(row("a resource stored without a spec (before the CRD required one) is invalid, "
+        + "no Job", observe(noSpec), report(Phase.Invalid, Reasons.INVALID_SPEC,
+            p -> assertThat(message(p)).isEqualTo("spec: is required"))));
 
     DatabaseMigration following = migration();
     following.getSpec().setImage(null);

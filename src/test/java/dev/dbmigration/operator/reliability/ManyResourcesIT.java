@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.Phase;
+import dev.dbmigration.operator.api.v1alpha1.Reasons;
 import dev.dbmigration.operator.api.v1alpha1.SecretKeys;
 import dev.dbmigration.operator.runtime.HealthServer;
 import dev.dbmigration.operator.runtime.MigrationOperator;
@@ -14,6 +15,7 @@ import dev.dbmigration.operator.testing.KubeApiServerSupport;
 import dev.dbmigration.operator.testing.ScenarioTable;
 import dev.dbmigration.operator.testing.TestCluster;
 import dev.dbmigration.operator.testing.TestPostgres;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
@@ -24,7 +26,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,16 +36,17 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * 220 resources created at once, 20 of them invalid. Each valid one reaches its own database
- * address (a port of its own, forwarded to the real PostgreSQL), so the per-database lock does
- * not serialize them; the test plays the Job controller and completes each Job it sees. All
- * valid ones succeed, all invalid ones are Invalid without a Job, and the health endpoints of the
+ * 220 resources created at once, 20 of which cannot run (they name a Secret key the Secret
+ * lacks: what the CRD cannot know). Each runnable one reaches its own database address (a port of
+ * its own, forwarded to the real PostgreSQL), so the per-database lock does not serialize them;
+ * the test plays the Job controller and completes each Job it sees. All runnable ones succeed,
+ * the others wait (Pending, SecretKeyMissing) without a Job, and the health endpoints of the
  * operator still answer.
  */
 class ManyResourcesIT {
 
   static final int VALID = 200;
-  static final int INVALID = 20;
+  static final int WAITING = 20;
   static final Duration TIMEOUT = Duration.ofMinutes(3);
 
   @Test
@@ -68,39 +70,38 @@ class ManyResourcesIT {
                    jobController.submit(() -> cluster.completeJob(ns, job.getMetadata().getName()));
                  }
                }));
-           HealthServer health = new HealthServer(0, operator::isReady)) {
+           HealthServer health = new HealthServer(0, operator::notReadyBecause)) {
         operator.start();
         await("operator ready").atMost(Duration.ofSeconds(60)).until(operator::isReady);
         long started = System.nanoTime();
-        for (int i = 0; i < VALID + INVALID; i++) {
+        for (int i = 0; i < VALID + WAITING; i++) {
           DatabaseMigration dbm = Fixtures.migration(ns, "m" + i);
           dbm.getSpec().getDatabase().getCredentialsSecret().setName("app-creds");
           dbm.getSpec().getDatabase().getLeader().setSelector(Map.of("cluster-name", "patroni-app"));
           if (i < VALID) {
             dbm.getSpec().getDatabase().setPort(addresses.get(i).port());
           } else {
-            // Passes the CRD's pattern, but no Secret can hold the key ".".
             SecretKeys keys = new SecretKeys();
-            keys.setDatabase(".");
+            keys.setDatabase("no-such-key");
             dbm.getSpec().getDatabase().getCredentialsSecret().setKeys(keys);
           }
           cluster.apply(dbm);
         }
 
-        Map<Phase, Long> phases = await("every resource at its end state").atMost(TIMEOUT)
+        Map<String, Long> phases = await("every resource at its end state").atMost(TIMEOUT)
             .pollInterval(Duration.ofSeconds(2))
-            .until(() -> countPhases(admin, ns),
-                p -> p.getOrDefault(Phase.Succeeded, 0L) + p.getOrDefault(Phase.Invalid, 0L)
-                    == VALID + INVALID);
+            .until(() -> countOutcomes(admin, ns),
+                p -> p.getOrDefault(Phase.Succeeded.name(), 0L) == VALID
+                    && p.getOrDefault(WAITING_OUTCOME, 0L) == WAITING);
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
         int jobCount = cluster.jobs(ns).size();
-        String observed = phases.getOrDefault(Phase.Succeeded, 0L) + " Succeeded, "
-            + phases.getOrDefault(Phase.Invalid, 0L) + " Invalid, " + jobCount + " Jobs; healthz "
-            + get(health, "/healthz") + ", readyz " + get(health, "/readyz");
-        String expected = VALID + " Succeeded, " + INVALID + " Invalid, " + VALID
+        String observed = phases.getOrDefault(Phase.Succeeded.name(), 0L) + " Succeeded, "
+            + phases.getOrDefault(WAITING_OUTCOME, 0L) + " " + WAITING_OUTCOME + ", " + jobCount
+            + " Jobs; healthz " + get(health, "/healthz") + ", readyz " + get(health, "/readyz");
+        String expected = VALID + " Succeeded, " + WAITING + " " + WAITING_OUTCOME + ", " + VALID
             + " Jobs; healthz 200, readyz 200";
-        ScenarioTable.record(VALID + INVALID + " resources at once (" + INVALID + " invalid), "
-            + seconds + " s", expected, observed);
+        ScenarioTable.record(VALID + WAITING + " resources at once (" + WAITING
+            + " lacking a Secret key), " + seconds + " s", expected, observed);
         assertThat(observed).isEqualTo(expected);
       } finally {
         operator.close();
@@ -113,11 +114,22 @@ class ManyResourcesIT {
     }
   }
 
-  static Map<Phase, Long> countPhases(KubernetesClient client, String ns) {
+  static final String WAITING_OUTCOME = Phase.Pending + " " + Reasons.SECRET_KEY_MISSING;
+
+  /** How many resources are at each phase, a Pending one told by its Ready reason. */
+  static Map<String, Long> countOutcomes(KubernetesClient client, String ns) {
     return client.resources(DatabaseMigration.class).inNamespace(ns).list().getItems().stream()
         .filter(d -> d.getStatus() != null && d.getStatus().getPhase() != null)
-        .collect(Collectors.groupingBy(d -> d.getStatus().getPhase(),
-            () -> new EnumMap<>(Phase.class), Collectors.counting()));
+        .collect(Collectors.groupingBy(ManyResourcesIT::outcome, Collectors.counting()));
+  }
+
+  static String outcome(DatabaseMigration dbm) {
+    Phase phase = dbm.getStatus().getPhase();
+    if (phase != Phase.Pending || dbm.getStatus().getConditions() == null) {
+      return phase.name();
+    }
+    return phase + " " + dbm.getStatus().getConditions().stream()
+        .filter(c -> "Ready".equals(c.getType())).map(Condition::getReason).findFirst().orElse("");
   }
 
   static int get(HealthServer health, String path) throws Exception {

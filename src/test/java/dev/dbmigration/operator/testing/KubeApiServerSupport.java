@@ -47,8 +47,12 @@ public final class KubeApiServerSupport {
 
   /** Applies the CRD the build generated from the Java classes and waits until it is served. */
   public static void applyCrd(KubernetesClient client) {
-    File crd = new File(System.getProperty("crd.dir", "target/classes/META-INF/fabric8"),
-        CRD_NAME + "-v1.yml");
+    applyCrd(client, new File(System.getProperty("crd.dir", "target/classes/META-INF/fabric8"),
+        CRD_NAME + "-v1.yml"));
+  }
+
+  /** Applies a version of the CRD (an older one, say) and waits until it is served. */
+  public static void applyCrd(KubernetesClient client, File crd) {
     try (InputStream in = new FileInputStream(crd)) {
       CustomResourceDefinition loaded = client.apiextensions().v1().customResourceDefinitions()
           .load(in).item();

@@ -17,4 +17,14 @@ public enum Action {
   public String value() {
     return name().toLowerCase(java.util.Locale.ROOT);
   }
+
+  /** The constant the resource spells {@code value}. */
+  public static Action of(String value) {
+    for (Action candidate : values()) {
+      if (candidate.value().equals(value)) {
+        return candidate;
+      }
+    }
+    throw new IllegalArgumentException("no Action " + value);
+  }
 }

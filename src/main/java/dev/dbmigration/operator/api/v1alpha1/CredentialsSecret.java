@@ -10,11 +10,12 @@ public class CredentialsSecret {
 
   @Required
   @Size(min = 1, max = 253)
-  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+  @Pattern(Syntax.DNS_SUBDOMAIN)
   @JsonPropertyDescription("Name of the Secret.")
   private String name;
 
-  @JsonPropertyDescription("Keys of the Secret; default to app-db-name, app-db-username, app-db-password.")
+  @JsonPropertyDescription("Keys of the Secret; default to " + SecretKeys.DEFAULT_DATABASE + ", "
+      + SecretKeys.DEFAULT_USERNAME + ", " + SecretKeys.DEFAULT_PASSWORD + ".")
   private SecretKeys keys = new SecretKeys();
 
   public String getName() {
@@ -31,5 +32,10 @@ public class CredentialsSecret {
 
   public void setKeys(SecretKeys keys) {
     this.keys = keys;
+  }
+
+  /** The keys in force (see {@link DatabaseMigrationSpec#engineOrDefault()} on defaults). */
+  public SecretKeys keysOrDefault() {
+    return keys != null ? keys : new SecretKeys();
   }
 }

@@ -1,6 +1,7 @@
 package dev.dbmigration.operator.api.v1alpha1;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -32,6 +33,13 @@ public class DatabaseMigration extends CustomResource<DatabaseMigrationSpec, Dat
 
   /** Setting this annotation to a new value asks for one more run of the current generation. */
   public static final String RERUN_ANNOTATION = GROUP + "/rerun";
+
+  // Required in the schema: a resource without a spec is refused at apply time.
+  @Required
+  @Override
+  public DatabaseMigrationSpec getSpec() {
+    return super.getSpec();
+  }
 
   @Override
   protected DatabaseMigrationStatus initStatus() {

@@ -18,7 +18,7 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "an upgrade cannot target base or a negative step (-N); use action: downgrade",
     reason = "FieldValueInvalid", fieldPath = ".target")
 @ValidationRule(value = "!has(self.engine) || self.engine != 'flyway' || (self.action != 'downgrade' "
-    + "&& (!has(self.target) || self.target == 'head' || self.target.matches('^[0-9][0-9._]*$')))",
+    + "&& (!has(self.target) || self.target == 'head' || self.target.matches('" + Syntax.FLYWAY_VERSION + "')))",
     message = "engine flyway supports upgrade (to head or a version such as 1.2) and history only",
     reason = "FieldValueInvalid", fieldPath = ".target")
 @ValidationRule(value = "has(self.image) != has(self.imageFrom)",
@@ -26,19 +26,14 @@ import io.fabric8.generator.annotation.ValidationRule;
     fieldPath = ".image")
 public class DatabaseMigrationSpec {
 
-  /**
-   * Alembic revision grammar: head(s), base, a revision id, +N, -N, or rev+N / rev-N; dots are
-   * allowed in a revision id for Flyway's versions (1.2.3).
-   */
-  public static final String TARGET_PATTERN =
-      "^(heads?|base|[+-][1-9][0-9]{0,3}|[A-Za-z0-9_.]{1,64}([+-][1-9][0-9]{0,3})?)$";
-  /** A container image reference: [registry[:port]/]path[:tag][@sha256:digest]. */
-  public static final String IMAGE_PATTERN =
-      "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*"
-          + "(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$";
+  public static final boolean DEFAULT_SUSPEND = false;
+  public static final String DEFAULT_ENGINE = "alembic";
+  public static final String DEFAULT_ACTION = "upgrade";
+  public static final String DEFAULT_TARGET = "head";
+  public static final boolean DEFAULT_ALLOW_DOWNGRADE = false;
 
   @Size(min = 1, max = 512)
-  @Pattern(IMAGE_PATTERN)
+  @Pattern(Syntax.IMAGE)
   @JsonPropertyDescription("Image that holds the migration tool and the application's migrations, "
       + "usually the application's own image. Exactly one of image and imageFrom.")
   private String image;
@@ -47,48 +42,53 @@ public class DatabaseMigrationSpec {
       + "of naming one: each distinct image it runs is migrated once.")
   private ImageSource imageFrom;
 
-  @Size(max = 63)
-  @JsonPropertyDescription("Set to a new value (a timestamp, a build number) to run the current "
+  @Size(min = 1, max = 63)
+  @Pattern(Syntax.RERUN)
+  @JsonPropertyDescription("Set to a new value (a timestamp, a build number: letters, digits, "
+      + "'-', '_', '.', ':' and '+') to run the current "
       + "spec once more. As a spec change it bumps the generation, so `kubectl wait "
       + "--for=condition=Ready` right after it waits for the new run.")
   private String rerun;
 
-  @Default("false")
+  @Default("" + DEFAULT_SUSPEND)
   @JsonPropertyDescription("Hold new runs while true; a run already started finishes.")
-  private Boolean suspend = false;
+  private Boolean suspend = DEFAULT_SUSPEND;
 
-  @Default("alembic")
+  @Default(DEFAULT_ENGINE)
   @JsonPropertyDescription("Migration tool run inside the image.")
-  private Engine engine = Engine.ALEMBIC;
+  private Engine engine = Engine.of(DEFAULT_ENGINE);
 
   @Size(max = 1024)
-  @Pattern("^/[^\\x00-\\x1f\\x7f]*$")
+  @Pattern(Syntax.WORKING_DIR)
   @JsonPropertyDescription("Absolute directory in the image to run the tool from "
-      + "(the one holding alembic.ini). Defaults to the image's own working directory.")
+      + "(the one holding alembic.ini), without control or invisible formatting characters "
+      + "or shell syntax ($ ` ; | & < > ( ) \\ ' \"). Defaults to the image's own working directory.")
   private String workingDir;
 
-  @Default("upgrade")
+  @Default(DEFAULT_ACTION)
   @JsonPropertyDescription("upgrade or downgrade the schema, or history: show the engine's "
       + "history (alembic history --verbose) in status.output without changing anything.")
-  private Action action = Action.UPGRADE;
+  private Action action = Action.of(DEFAULT_ACTION);
 
-  @Default("head")
+  @Default(DEFAULT_TARGET)
   @Size(min = 1, max = 70)
-  @Pattern(TARGET_PATTERN)
+  @Pattern(Syntax.TARGET)
   @JsonPropertyDescription("Revision to reach: head, heads, base, a revision id, +N, -N or rev+N. "
       + "A relative target is applied once per generation.")
-  private String target = "head";
+  private String target = DEFAULT_TARGET;
 
-  @Default("false")
+  @Default("" + DEFAULT_ALLOW_DOWNGRADE)
   @JsonPropertyDescription("Must be true for action downgrade: a downgrade may drop data.")
-  private Boolean allowDowngrade = false;
+  private Boolean allowDowngrade = DEFAULT_ALLOW_DOWNGRADE;
 
   @Required
   @JsonPropertyDescription("Where the database is and how to log in to it.")
   private DatabaseSpec database;
 
   @JsonPropertyDescription("Names of the environment variables the tool reads; "
-      + "defaults to POSTGRES_HOST, POSTGRES_PORT, POSTGRES_DATABASE, POSTGRES_USER, POSTGRES_PASSWORD.")
+      + "defaults to " + EnvNames.DEFAULT_HOST + ", " + EnvNames.DEFAULT_PORT + ", "
+      + EnvNames.DEFAULT_DATABASE + ", " + EnvNames.DEFAULT_USERNAME + ", "
+      + EnvNames.DEFAULT_PASSWORD + ".")
   private EnvNames env = new EnvNames();
 
   @JsonPropertyDescription("Settings of the Kubernetes Job that runs the migration.")
@@ -188,5 +188,36 @@ public class DatabaseMigrationSpec {
 
   public void setJob(JobSettings job) {
     this.job = job;
+  }
+
+  // The values in force. The API server fills in every default before the operator reads a
+  // resource; these stand in for them where a spec is built in code (tests, local mode).
+
+  public Engine engineOrDefault() {
+    return engine != null ? engine : Engine.of(DEFAULT_ENGINE);
+  }
+
+  public Action actionOrDefault() {
+    return action != null ? action : Action.of(DEFAULT_ACTION);
+  }
+
+  public String targetOrDefault() {
+    return target != null ? target : DEFAULT_TARGET;
+  }
+
+  public boolean suspendOrDefault() {
+    return suspend != null ? suspend : DEFAULT_SUSPEND;
+  }
+
+  public boolean allowDowngradeOrDefault() {
+    return allowDowngrade != null ? allowDowngrade : DEFAULT_ALLOW_DOWNGRADE;
+  }
+
+  public EnvNames envOrDefault() {
+    return env != null ? env : new EnvNames();
+  }
+
+  public JobSettings jobOrDefault() {
+    return job != null ? job : new JobSettings();
   }
 }

@@ -16,6 +16,9 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "set exactly one of database.leader (discover the leader pod) or database.host")
 public class DatabaseSpec {
 
+  /** PostgreSQL's own port. */
+  public static final int DEFAULT_PORT = 5432;
+
   @Required
   @JsonPropertyDescription("Secret in the resource's own namespace that holds the database name, "
       + "user and password.")
@@ -25,15 +28,15 @@ public class DatabaseSpec {
   private LeaderDiscovery leader;
 
   @Size(min = 1, max = 253)
-  @Pattern("^[A-Za-z0-9]([A-Za-z0-9.:-]*[A-Za-z0-9])?$")
+  @Pattern(Syntax.HOST)
   @JsonPropertyDescription("Explicit host (service name or IP) instead of leader discovery.")
   private String host;
 
-  @Default("5432")
+  @Default("" + DEFAULT_PORT)
   @Min(1)
   @Max(65535)
   @JsonPropertyDescription("PostgreSQL port on the leader.")
-  private Integer port = 5432;
+  private Integer port = DEFAULT_PORT;
 
   public CredentialsSecret getCredentialsSecret() {
     return credentialsSecret;
@@ -65,5 +68,10 @@ public class DatabaseSpec {
 
   public void setPort(Integer port) {
     this.port = port;
+  }
+
+  /** The port in force (see {@link DatabaseMigrationSpec#engineOrDefault()} on defaults). */
+  public int portOrDefault() {
+    return port != null ? port : DEFAULT_PORT;
   }
 }

@@ -12,4 +12,14 @@ public enum Engine {
   public String value() {
     return name().toLowerCase(java.util.Locale.ROOT);
   }
+
+  /** The constant the resource spells {@code value}. */
+  public static Engine of(String value) {
+    for (Engine candidate : values()) {
+      if (candidate.value().equals(value)) {
+        return candidate;
+      }
+    }
+    throw new IllegalArgumentException("no Engine " + value);
+  }
 }

@@ -14,22 +14,21 @@ import io.fabric8.generator.annotation.Size;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ImageSource {
 
-  public static final String NAME_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
-  public static final String CONTAINER_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+  public static final String DEFAULT_KIND = "Deployment";
 
-  @Default("Deployment")
+  @Default(DEFAULT_KIND)
   @JsonPropertyDescription("Deployment or StatefulSet.")
-  private WorkloadKind kind = WorkloadKind.Deployment;
+  private WorkloadKind kind = WorkloadKind.valueOf(DEFAULT_KIND);
 
   @Required
   @Size(min = 1, max = 253)
-  @Pattern(NAME_PATTERN)
+  @Pattern(Syntax.DNS_SUBDOMAIN)
   @JsonPropertyDescription("Name of the workload, in the resource's own namespace.")
   private String name;
 
   @Required
   @Size(min = 1, max = 63)
-  @Pattern(CONTAINER_PATTERN)
+  @Pattern(Syntax.DNS_LABEL)
   @JsonPropertyDescription("Name of the container in the workload's pod template whose image runs "
       + "the migration.")
   private String container;
@@ -67,8 +66,13 @@ public class ImageSource {
     this.container = container;
   }
 
+  /** The kind in force (see {@link DatabaseMigrationSpec#engineOrDefault()} on defaults). */
+  public WorkloadKind kindOrDefault() {
+    return kind != null ? kind : WorkloadKind.valueOf(DEFAULT_KIND);
+  }
+
   @Override
   public String toString() {
-    return (kind == null ? WorkloadKind.Deployment : kind) + "/" + name + " container " + container;
+    return kindOrDefault() + "/" + name + " container " + container;
   }
 }

@@ -32,4 +32,18 @@ public enum LeaderPreset {
   public List<String> roleValues() {
     return roleValues;
   }
+
+  public String value() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** The preset the resource spells {@code value}. */
+  public static LeaderPreset of(String value) {
+    for (LeaderPreset candidate : values()) {
+      if (candidate.value().equals(value)) {
+        return candidate;
+      }
+    }
+    throw new IllegalArgumentException("no LeaderPreset " + value);
+  }
 }

@@ -5,28 +5,33 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 
-/** Which keys of the credentials Secret hold what. */
+/**
+ * Which keys of the credentials Secret hold what: letters, digits, '-', '_' and '.', neither "."
+ * nor starting with "..", as Kubernetes requires of a key a Job reads.
+ */
 public class SecretKeys {
 
-  static final String KEY_PATTERN = "^[-._a-zA-Z0-9]+$";
+  public static final String DEFAULT_DATABASE = "app-db-name";
+  public static final String DEFAULT_USERNAME = "app-db-username";
+  public static final String DEFAULT_PASSWORD = "app-db-password";
 
-  @Default("app-db-name")
+  @Default(DEFAULT_DATABASE)
   @Size(min = 1, max = 253)
-  @Pattern(KEY_PATTERN)
+  @Pattern(Syntax.SECRET_KEY)
   @JsonPropertyDescription("Key holding the database name.")
-  private String database = "app-db-name";
+  private String database = DEFAULT_DATABASE;
 
-  @Default("app-db-username")
+  @Default(DEFAULT_USERNAME)
   @Size(min = 1, max = 253)
-  @Pattern(KEY_PATTERN)
+  @Pattern(Syntax.SECRET_KEY)
   @JsonPropertyDescription("Key holding the user name.")
-  private String username = "app-db-username";
+  private String username = DEFAULT_USERNAME;
 
-  @Default("app-db-password")
+  @Default(DEFAULT_PASSWORD)
   @Size(min = 1, max = 253)
-  @Pattern(KEY_PATTERN)
+  @Pattern(Syntax.SECRET_KEY)
   @JsonPropertyDescription("Key holding the password.")
-  private String password = "app-db-password";
+  private String password = DEFAULT_PASSWORD;
 
   public String getDatabase() {
     return database;
@@ -50,5 +55,19 @@ public class SecretKeys {
 
   public void setPassword(String password) {
     this.password = password;
+  }
+
+  // The keys in force (see DatabaseMigrationSpec#engineOrDefault() on defaults).
+
+  public String databaseOrDefault() {
+    return database != null ? database : DEFAULT_DATABASE;
+  }
+
+  public String usernameOrDefault() {
+    return username != null ? username : DEFAULT_USERNAME;
+  }
+
+  public String passwordOrDefault() {
+    return password != null ? password : DEFAULT_PASSWORD;
   }
 }

@@ -17,10 +17,10 @@ public final class AlembicEngine implements MigrationEngine {
 
   @Override
   public List<String> command(DatabaseMigrationSpec spec) {
-    Action action = MigrationEngine.actionOf(spec);
+    Action action = spec.actionOrDefault();
     if (action == Action.HISTORY) {
       return List.of("alembic", "history", "--verbose");
     }
-    return List.of("alembic", action.value(), MigrationEngine.targetOf(spec));
+    return List.of("alembic", action.value(), spec.targetOrDefault());
   }
 }

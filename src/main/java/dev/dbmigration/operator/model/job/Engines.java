@@ -12,9 +12,6 @@ public final class Engines {
   }
 
   public static MigrationEngine forEngine(Engine engine) {
-    if (engine == null) {
-      return ALEMBIC;
-    }
     // No default branch: a new Engine constant must not compile until it has an implementation.
     return switch (engine) {
       case ALEMBIC -> ALEMBIC;

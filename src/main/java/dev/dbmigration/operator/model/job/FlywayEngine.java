@@ -21,10 +21,10 @@ public final class FlywayEngine implements MigrationEngine {
 
   @Override
   public List<String> command(DatabaseMigrationSpec spec) {
-    if (MigrationEngine.actionOf(spec) == Action.HISTORY) {
+    if (spec.actionOrDefault() == Action.HISTORY) {
       return List.of("flyway", "info");
     }
-    String target = MigrationEngine.targetOf(spec);
+    String target = spec.targetOrDefault();
     return target.equals("head") || target.equals("heads")
         ? List.of("flyway", "migrate")
         : List.of("flyway", "migrate", "-target=" + target);
@@ -32,12 +32,11 @@ public final class FlywayEngine implements MigrationEngine {
 
   @Override
   public List<EnvVar> extraEnv(EnvNames names) {
-    EnvNames n = names != null ? names : new EnvNames();
     return List.of(
-        env("FLYWAY_URL", "jdbc:postgresql://$(" + n.getHost() + "):$(" + n.getPort() + ")/$("
-            + n.getDatabase() + ")"),
-        env("FLYWAY_USER", "$(" + n.getUsername() + ")"),
-        env("FLYWAY_PASSWORD", "$(" + n.getPassword() + ")"));
+        env("FLYWAY_URL", "jdbc:postgresql://$(" + names.hostOrDefault() + "):$("
+            + names.portOrDefault() + ")/$(" + names.databaseOrDefault() + ")"),
+        env("FLYWAY_USER", "$(" + names.usernameOrDefault() + ")"),
+        env("FLYWAY_PASSWORD", "$(" + names.passwordOrDefault() + ")"));
   }
 
   private static EnvVar env(String name, String value) {

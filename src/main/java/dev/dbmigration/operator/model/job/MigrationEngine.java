@@ -1,6 +1,5 @@
 package dev.dbmigration.operator.model.job;
 
-import dev.dbmigration.operator.api.v1alpha1.Action;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationSpec;
 import dev.dbmigration.operator.api.v1alpha1.EnvNames;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -26,13 +25,4 @@ public interface MigrationEngine {
     return List.of();
   }
 
-  /** The action in force; the CRD default also applies to specs built in code. */
-  static Action actionOf(DatabaseMigrationSpec spec) {
-    return spec.getAction() != null ? spec.getAction() : Action.UPGRADE;
-  }
-
-  /** The target in force; the CRD default also applies to specs built in code. */
-  static String targetOf(DatabaseMigrationSpec spec) {
-    return spec.getTarget() != null ? spec.getTarget() : "head";
-  }
 }

@@ -6,7 +6,6 @@ import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationSpec;
 import dev.dbmigration.operator.api.v1alpha1.EnvNames;
 import dev.dbmigration.operator.api.v1alpha1.JobSettings;
-import dev.dbmigration.operator.api.v1alpha1.PullPolicy;
 import dev.dbmigration.operator.api.v1alpha1.SecretKeys;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -38,20 +37,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
 
 /** Builds the Job that runs one migration of a {@link DatabaseMigration} against a given host. */
 public final class MigrationJobBuilder {
 
   public static final String CONTAINER_NAME = "migrate";
-
-  static final int DEFAULT_BACKOFF_LIMIT = 0;
-  static final long DEFAULT_ACTIVE_DEADLINE_SECONDS = 1800L;
-  static final int DEFAULT_TTL_SECONDS_AFTER_FINISHED = 86400;
-  static final int DEFAULT_PORT = 5432;
-
-  private static final EnvNames DEFAULT_ENV_NAMES = new EnvNames();
-  private static final SecretKeys DEFAULT_SECRET_KEYS = new SecretKeys();
 
   private MigrationJobBuilder() {
   }
@@ -86,9 +76,9 @@ public final class MigrationJobBuilder {
   private static Map<String, String> annotations(DatabaseMigration dbm) {
     DatabaseMigrationSpec spec = dbm.getSpec();
     Map<String, String> annotations = new LinkedHashMap<>();
-    annotations.put(Labels.ACTION_ANNOTATION, MigrationEngine.actionOf(spec).value());
-    annotations.put(Labels.TARGET_ANNOTATION, MigrationEngine.targetOf(spec));
-    annotations.put(Labels.ENGINE_ANNOTATION, Engines.forEngine(spec.getEngine()).name());
+    annotations.put(Labels.ACTION_ANNOTATION, spec.actionOrDefault().value());
+    annotations.put(Labels.TARGET_ANNOTATION, spec.targetOrDefault());
+    annotations.put(Labels.ENGINE_ANNOTATION, Engines.forEngine(spec.engineOrDefault()).name());
     String rerun = RunIdentity.rerunTokenOf(dbm);
     if (!rerun.isEmpty()) {
       annotations.put(Labels.RERUN_ANNOTATION, rerun);
@@ -109,13 +99,11 @@ public final class MigrationJobBuilder {
   }
 
   private static JobSpec jobSpec(DatabaseMigration dbm, String host, String image) {
-    JobSettings job = jobSettings(dbm.getSpec());
+    JobSettings job = dbm.getSpec().jobOrDefault();
     return new JobSpecBuilder()
-        .withBackoffLimit(orDefault(job, JobSettings::getBackoffLimit, DEFAULT_BACKOFF_LIMIT))
-        .withActiveDeadlineSeconds(
-            orDefault(job, JobSettings::getActiveDeadlineSeconds, DEFAULT_ACTIVE_DEADLINE_SECONDS))
-        .withTtlSecondsAfterFinished(
-            orDefault(job, JobSettings::getTtlSecondsAfterFinished, DEFAULT_TTL_SECONDS_AFTER_FINISHED))
+        .withBackoffLimit(job.backoffLimitOrDefault())
+        .withActiveDeadlineSeconds(job.activeDeadlineSecondsOrDefault())
+        .withTtlSecondsAfterFinished(job.ttlSecondsAfterFinishedOrDefault())
         .withTemplate(podTemplate(dbm, host, image))
         .build();
   }
@@ -130,7 +118,7 @@ public final class MigrationJobBuilder {
   }
 
   private static PodSpec podSpec(DatabaseMigrationSpec spec, String host, String image) {
-    JobSettings job = jobSettings(spec);
+    JobSettings job = spec.jobOrDefault();
     return new PodSpecBuilder()
         // A retry is the Job's decision (backoffLimit), never the kubelet's.
         .withRestartPolicy("Never")
@@ -168,15 +156,14 @@ public final class MigrationJobBuilder {
         .withName(CONTAINER_NAME)
         .withImage(image)
         // command, not args: the image's entrypoint usually starts the application, not the tool.
-        .withCommand(Engines.forEngine(spec.getEngine()).command(spec))
+        .withCommand(Engines.forEngine(spec.engineOrDefault()).command(spec))
         .withWorkingDir(spec.getWorkingDir())
-        .withImagePullPolicy(orDefault(jobSettings(spec), JobSettings::getImagePullPolicy,
-            PullPolicy.IfNotPresent).name())
+        .withImagePullPolicy(spec.jobOrDefault().imagePullPolicyOrDefault().name())
         // The kubelet then keeps the output's tail in the pod's status when the tool fails, so
         // the operator can report the engine's error without reading logs.
         .withTerminationMessagePolicy("FallbackToLogsOnError")
         .withEnv(env(spec, host))
-        .withResources(resources(jobSettings(spec)))
+        .withResources(resources(spec.jobOrDefault()))
         .withSecurityContext(containerSecurityContext())
         .build();
   }
@@ -206,27 +193,19 @@ public final class MigrationJobBuilder {
   // Where to connect is literal; who connects comes from the Secret by reference, so no
   // credential ever appears in the Job, its events or the operator's memory.
   private static List<EnvVar> env(DatabaseMigrationSpec spec, String host) {
-    EnvNames names = spec.getEnv() != null ? spec.getEnv() : DEFAULT_ENV_NAMES;
+    EnvNames names = spec.envOrDefault();
     CredentialsSecret secret = spec.getDatabase().getCredentialsSecret();
-    SecretKeys keys = secret.getKeys() != null ? secret.getKeys() : DEFAULT_SECRET_KEYS;
+    SecretKeys keys = secret.keysOrDefault();
     String secretName = secret.getName();
     List<EnvVar> connection = List.of(
-        literal(orDefault(names, EnvNames::getHost), host),
-        literal(orDefault(names, EnvNames::getPort), Integer.toString(port(spec))),
-        fromSecret(orDefault(names, EnvNames::getDatabase), secretName,
-            orDefault(keys, SecretKeys::getDatabase)),
-        fromSecret(orDefault(names, EnvNames::getUsername), secretName,
-            orDefault(keys, SecretKeys::getUsername)),
-        fromSecret(orDefault(names, EnvNames::getPassword), secretName,
-            orDefault(keys, SecretKeys::getPassword)));
+        literal(names.hostOrDefault(), host),
+        literal(names.portOrDefault(), Integer.toString(spec.getDatabase().portOrDefault())),
+        fromSecret(names.databaseOrDefault(), secretName, keys.databaseOrDefault()),
+        fromSecret(names.usernameOrDefault(), secretName, keys.usernameOrDefault()),
+        fromSecret(names.passwordOrDefault(), secretName, keys.passwordOrDefault()));
     // Engine variables come after the connection variables: $(VAR) only sees earlier entries.
-    List<EnvVar> extra = Engines.forEngine(spec.getEngine()).extraEnv(names);
+    List<EnvVar> extra = Engines.forEngine(spec.engineOrDefault()).extraEnv(names);
     return java.util.stream.Stream.concat(connection.stream(), extra.stream()).toList();
-  }
-
-  private static int port(DatabaseMigrationSpec spec) {
-    Integer port = spec.getDatabase().getPort();
-    return port != null ? port : DEFAULT_PORT;
   }
 
   private static EnvVar literal(String name, String value) {
@@ -248,26 +227,4 @@ public final class MigrationJobBuilder {
         .build();
   }
 
-  /** How long the run's pod may take to start before the run ends (see PodStart). */
-  public static int podStartDeadlineSeconds(DatabaseMigrationSpec spec) {
-    return orDefault(jobSettings(spec), JobSettings::getPodStartDeadlineSeconds,
-        JobSettings.DEFAULT_POD_START_DEADLINE_SECONDS);
-  }
-
-  private static JobSettings jobSettings(DatabaseMigrationSpec spec) {
-    return spec.getJob() != null ? spec.getJob() : new JobSettings();
-  }
-
-  private static <S, T> T orDefault(S settings, Function<S, T> field, T fallback) {
-    T value = field.apply(settings);
-    return value != null ? value : fallback;
-  }
-
-  private static String orDefault(EnvNames names, Function<EnvNames, String> field) {
-    return orDefault(names, field, field.apply(DEFAULT_ENV_NAMES));
-  }
-
-  private static String orDefault(SecretKeys keys, Function<SecretKeys, String> field) {
-    return orDefault(keys, field, field.apply(DEFAULT_SECRET_KEYS));
-  }
 }

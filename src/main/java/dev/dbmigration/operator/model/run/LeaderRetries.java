@@ -3,7 +3,6 @@ package dev.dbmigration.operator.model.run;
 import dev.dbmigration.operator.api.v1alpha1.AttemptStatus;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
-import dev.dbmigration.operator.api.v1alpha1.JobSettings;
 import dev.dbmigration.operator.api.v1alpha1.LeaderStatus;
 import dev.dbmigration.operator.model.job.JobNames;
 import dev.dbmigration.operator.model.leader.LeaderSelection;
@@ -25,9 +24,7 @@ public final class LeaderRetries {
 
   /** The first attempt plus {@code spec.job.leaderChangeRetries}. */
   public static int maxAttempts(DatabaseMigration dbm) {
-    JobSettings job = dbm.getSpec().getJob();
-    Integer retries = job == null ? null : job.getLeaderChangeRetries();
-    return 1 + Math.max(0, Objects.requireNonNullElse(retries, 3));
+    return 1 + Math.max(0, dbm.getSpec().jobOrDefault().leaderChangeRetriesOrDefault());
   }
 
   /**

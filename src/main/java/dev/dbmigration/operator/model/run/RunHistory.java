@@ -4,7 +4,6 @@ import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.Phase;
 import dev.dbmigration.operator.api.v1alpha1.RunRecord;
 import dev.dbmigration.operator.model.job.JobNames;
-import dev.dbmigration.operator.model.job.MigrationEngine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -25,8 +24,8 @@ public final class RunHistory {
       String to) {
     RunRecord record = new RunRecord();
     record.setGeneration(RunIdentity.generationOf(dbm));
-    record.setAction(MigrationEngine.actionOf(dbm.getSpec()).value());
-    record.setTarget(MigrationEngine.targetOf(dbm.getSpec()));
+    record.setAction(dbm.getSpec().actionOrDefault().value());
+    record.setTarget(dbm.getSpec().targetOrDefault());
     record.setImage(run.image());
     record.setFrom(from);
     record.setTo(to);

@@ -25,9 +25,9 @@ public final class CredentialsCheck {
       return Optional.of(new Problem(Reasons.SECRET_NOT_FOUND,
           "Secret " + ref.getName() + " not found in namespace " + namespace));
     }
-    SecretKeys keys = ref.getKeys() == null ? new SecretKeys() : ref.getKeys();
-    Set<String> wanted = new LinkedHashSet<>(
-        List.of(keys.getDatabase(), keys.getUsername(), keys.getPassword()));
+    SecretKeys keys = ref.keysOrDefault();
+    Set<String> wanted = new LinkedHashSet<>(List.of(keys.databaseOrDefault(),
+        keys.usernameOrDefault(), keys.passwordOrDefault()));
     List<String> missing = new ArrayList<>();
     List<String> empty = new ArrayList<>();
     for (String key : wanted) {

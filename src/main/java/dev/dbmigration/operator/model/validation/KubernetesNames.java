@@ -1,57 +1,27 @@
 package dev.dbmigration.operator.model.validation;
 
+import dev.dbmigration.operator.api.v1alpha1.Syntax;
 import java.util.regex.Pattern;
 
 /**
- * Kubernetes' own name rules (as in apimachinery's validation), and a safe way to echo a value
- * that broke them.
- *
- * <p>Every check bounds the length before it runs a regular expression, so that a huge hostile
- * string can neither take long nor overflow the stack of the regex engine.
+ * Whether a name may serve as a label value, and a safe way to echo a value the operator did not
+ * choose (a pod's name or labels, a role label) in a status or a log line.
  */
 public final class KubernetesNames {
 
   /** Most characters of a user's value that a message repeats. */
   public static final int MAX_ECHO = 64;
 
-  public static final int MAX_DNS_SUBDOMAIN = 253;
-  public static final int MAX_LABEL_NAME = 63;
-
-  private static final Pattern DNS_SUBDOMAIN =
-      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-  private static final Pattern QUALIFIED_NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
+  private static final int MAX_LABEL_VALUE = 63;
+  private static final Pattern LABEL_VALUE = Pattern.compile(Syntax.LABEL_VALUE);
 
   private KubernetesNames() {
   }
 
-  /** A DNS-1123 subdomain: the name of most objects (Secrets, ServiceAccounts, ...). */
-  public static boolean isDnsSubdomain(String value) {
-    return value != null
-        && !value.isEmpty()
-        && value.length() <= MAX_DNS_SUBDOMAIN
-        && DNS_SUBDOMAIN.matcher(value).matches();
-  }
-
-  /** A label (or annotation) key: {@code [dns-subdomain/]name}, name at most 63 characters. */
-  public static boolean isLabelKey(String key) {
-    if (key == null || key.length() > MAX_DNS_SUBDOMAIN + 1 + MAX_LABEL_NAME) {
-      return false;
-    }
-    int slash = key.indexOf('/');
-    if (slash < 0) {
-      return isQualifiedName(key);
-    }
-    // The name part may not hold another '/', which the name pattern already excludes.
-    return isDnsSubdomain(key.substring(0, slash)) && isQualifiedName(key.substring(slash + 1));
-  }
-
   /** A label value: empty, or at most 63 characters of the name alphabet. */
   public static boolean isLabelValue(String value) {
-    return value != null && (value.isEmpty() || isQualifiedName(value));
-  }
-
-  private static boolean isQualifiedName(String name) {
-    return !name.isEmpty() && name.length() <= MAX_LABEL_NAME && QUALIFIED_NAME.matcher(name).matches();
+    // Length first: the regex never sees a long hostile string.
+    return value != null && value.length() <= MAX_LABEL_VALUE && LABEL_VALUE.matcher(value).matches();
   }
 
   /**

@@ -36,12 +36,11 @@ public record SecretView(String name, Set<String> keys, Set<String> emptyKeys,
       }
     });
     return new SecretView(secret.getMetadata().getName(), new TreeSet<>(data.keySet()), empty,
-        decode(data.get(keysOf(dbm).getDatabase())));
+        decode(data.get(keysOf(dbm).databaseOrDefault())));
   }
 
   public static SecretKeys keysOf(DatabaseMigration dbm) {
-    SecretKeys keys = dbm.getSpec().getDatabase().getCredentialsSecret().getKeys();
-    return keys == null ? new SecretKeys() : keys;
+    return dbm.getSpec().getDatabase().getCredentialsSecret().keysOrDefault();
   }
 
   private static String decode(String base64) {

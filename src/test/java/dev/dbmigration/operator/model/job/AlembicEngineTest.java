@@ -45,6 +45,7 @@ class AlembicEngineTest {
   @Test
   void engineIsChosenFromSpec() {
     assertThat(Engines.forEngine(Engine.ALEMBIC).name()).isEqualTo("alembic");
-    assertThat(Engines.forEngine(null)).isInstanceOf(AlembicEngine.class);
+    assertThat(Engines.forEngine(new DatabaseMigrationSpec().engineOrDefault()))
+        .isInstanceOf(AlembicEngine.class);
   }
 }

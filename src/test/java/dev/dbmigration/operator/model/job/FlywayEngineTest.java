@@ -7,8 +7,6 @@ import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationSpec;
 import dev.dbmigration.operator.api.v1alpha1.Engine;
 import dev.dbmigration.operator.api.v1alpha1.EnvNames;
-import dev.dbmigration.operator.model.validation.SpecValidator;
-import dev.dbmigration.operator.model.validation.Violation;
 import dev.dbmigration.operator.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -50,14 +48,5 @@ class FlywayEngineTest {
         .isEqualTo("jdbc:postgresql://$(POSTGRES_HOST):$(POSTGRES_PORT)/$(POSTGRES_DATABASE)");
     assertThat(env.get(7).getValue()).isEqualTo("$(DB_PASS)");
     assertThat(env.get(4).getValueFrom().getSecretKeyRef().getKey()).isEqualTo("app-db-password");
-  }
-
-  @Test
-  void aFlywayDowngradeOrARelativeTargetIsInvalid() {
-    DatabaseMigration dbm = Fixtures.migration("ns", "inventory");
-    dbm.getSpec().setEngine(Engine.FLYWAY);
-    dbm.getSpec().setTarget("+2");
-
-    assertThat(SpecValidator.validate(dbm)).extracting(Violation::field).contains("spec.target");
   }
 }
