@@ -1,12 +1,15 @@
 package dev.dbmigration.operator;
 
+import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.controller.DatabaseMigrationReconciler;
 import dev.dbmigration.operator.controller.MigrationMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.RegisteredController;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.javaoperatorsdk.operator.processing.Controller;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -14,8 +17,11 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The operator wired up: one controller for DatabaseMigrations on the given client, its metrics
@@ -27,6 +33,7 @@ public final class MigrationOperator implements AutoCloseable {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Leadership leadership;
+  private final MigrationMetrics metrics = new MigrationMetrics(registry);
 
   public MigrationOperator(KubernetesClient client, OperatorSettings settings) {
     this(client, settings, o -> { });
@@ -78,14 +85,15 @@ public final class MigrationOperator implements AutoCloseable {
       overrides.accept(o);
     });
     DatabaseMigrationReconciler reconciler =
-        new DatabaseMigrationReconciler(settings, new MigrationMetrics(registry));
-    operator.register(reconciler, c -> {
+        new DatabaseMigrationReconciler(settings, metrics);
+    RegisteredController<DatabaseMigration> controller = operator.register(reconciler, c -> {
       if (settings.watchesAllNamespaces()) {
         c.watchingAllNamespaces();
       } else {
         c.settingNamespaces(settings.namespaces());
       }
     });
+    metrics.observeResources(cached(controller), leadership::isLeading);
     if (election == null) {
       leadership.leadWithoutElection();
     }
@@ -111,7 +119,18 @@ public final class MigrationOperator implements AutoCloseable {
 
   /** The metrics in Prometheus' text format, for {@link MetricsServer}. */
   public String scrape() {
+    metrics.refreshResources(Instant.now());
     return registry.scrape();
+  }
+
+  /** The DatabaseMigrations in the controller's informer cache (none before it started). */
+  private static Supplier<Stream<DatabaseMigration>> cached(
+      RegisteredController<DatabaseMigration> registered) {
+    if (!(registered instanceof Controller<DatabaseMigration> controller)) {
+      throw new IllegalStateException("JOSDK registered " + registered.getClass()
+          + ", not a Controller whose cache the resource gauges can read");
+    }
+    return () -> controller.getEventSourceManager().getControllerEventSource().list();
   }
 
   @Override

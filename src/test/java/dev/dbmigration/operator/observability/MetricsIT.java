@@ -7,6 +7,7 @@ import dev.dbmigration.operator.MetricsServer;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
 import dev.dbmigration.operator.api.v1alpha1.Engine;
+import dev.dbmigration.operator.api.v1alpha1.JobSettings;
 import dev.dbmigration.operator.api.v1alpha1.Phase;
 import dev.dbmigration.operator.testing.Fixtures;
 import dev.dbmigration.operator.testing.KubeApiServerSupport;
@@ -17,6 +18,8 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
@@ -129,6 +132,27 @@ class MetricsIT {
     assertThat(scrape.value("dbmigration_migration_duration_seconds_count",
         Map.of("namespace", failing, "engine", "flyway", "outcome", "failed"))).contains(1.0);
 
+    // Where the resources stand, per namespace and phase, read from the cache at the scrape.
+    assertThat(scrape.value("dbmigration_migrations_phase",
+        Map.of("namespace", succeeding, "phase", "Succeeded"))).contains(1.0);
+    assertThat(scrape.value("dbmigration_migrations_phase",
+        Map.of("namespace", succeeding, "phase", "Running"))).contains(0.0);
+    assertThat(scrape.value("dbmigration_migrations_phase",
+        Map.of("namespace", failing, "phase", "Failed"))).contains(1.0);
+    assertThat(scrape.value("dbmigration_migrations_phase",
+        Map.of("namespace", leaderless, "phase", "WaitingForDatabase"))).contains(1.0);
+    assertThat(scrape.series("dbmigration_migrations_phase"))
+        .filteredOn(s -> s.labels().get("namespace").equals(succeeding))
+        .extracting(s -> s.labels().get("phase"))
+        .containsExactlyInAnyOrder(Arrays.stream(Phase.values()).map(Phase::name)
+            .toArray(String[]::new));
+    for (String ns : List.of(succeeding, failing, leaderless)) {
+      assertThat(scrape.value("dbmigration_migrations_past_deadline", Map.of("namespace", ns)))
+          .contains(0.0);
+      assertThat(scrape.value("dbmigration_migrations_unobserved", Map.of("namespace", ns)))
+          .contains(0.0);
+    }
+
     // No series carries a resource's name: the tags stay namespace and engine.
     assertThat(scrape.samples()).filteredOn(s -> s.name().startsWith("dbmigration_"))
         .allSatisfy(s -> assertThat(s.labels()).doesNotContainKeys("name", "resource_name"));
@@ -142,6 +166,33 @@ class MetricsIT {
     assertThat(scrape.has("operator_sdk_controllers_execution_reconcile_seconds_count")).isTrue();
     assertThat(scrape.value("dbmigration_operator_leader", Map.of())).contains(1.0);
     assertThat(scrape.has("jvm_memory_used_bytes")).isTrue();
+  }
+
+  /**
+   * A run whose Job outlives its activeDeadlineSeconds (this API server has no Job controller to
+   * stop it) shows in dbmigration_migrations_past_deadline by time alone, with no event.
+   */
+  @Test
+  void aRunPastItsJobsDeadlineIsCountedAtTheNextScrape() {
+    String ns = cluster.newNamespace("metrics-deadline");
+    cluster.createSeedSecret(ns, "app-creds");
+    cluster.createReadyPod(ns, "patroni-app-0",
+        Map.of("cluster-name", "patroni-app", "role", "master"), LEADER_IP);
+    DatabaseMigration dbm = Fixtures.migration(ns, "app");
+    dbm.getSpec().setJob(new JobSettings());
+    dbm.getSpec().getJob().setActiveDeadlineSeconds(1L);
+    cluster.apply(dbm);
+    DatabaseMigrationStatus running = awaitPhase(ns, s -> s.getPhase() == Phase.Running);
+    Instant deadline = Instant.parse(running.getStartTime()).plusSeconds(1);
+
+    PrometheusText scrape = await("the run past its deadline in /metrics").atMost(TIMEOUT)
+        .until(() -> PrometheusText.scrape(server.port()),
+            s -> s.value("dbmigration_migrations_past_deadline", Map.of("namespace", ns))
+                .orElse(0.0) == 1.0);
+
+    assertThat(Instant.now()).isAfter(deadline);
+    assertThat(scrape.value("dbmigration_migrations_phase",
+        Map.of("namespace", ns, "phase", "Running"))).contains(1.0);
   }
 
   static String environment(String prefix, Engine engine) {
