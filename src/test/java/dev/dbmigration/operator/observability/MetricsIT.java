@@ -9,9 +9,12 @@ import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
 import dev.dbmigration.operator.api.v1alpha1.Engine;
 import dev.dbmigration.operator.api.v1alpha1.JobSettings;
 import dev.dbmigration.operator.api.v1alpha1.Phase;
+import dev.dbmigration.operator.install.AlertRules;
+import dev.dbmigration.operator.install.GrafanaDashboard;
 import dev.dbmigration.operator.testing.Fixtures;
 import dev.dbmigration.operator.testing.KubeApiServerSupport;
 import dev.dbmigration.operator.testing.OperatorHarness;
+import dev.dbmigration.operator.testing.PromQl;
 import dev.dbmigration.operator.testing.PrometheusText;
 import dev.dbmigration.operator.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -21,7 +24,10 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +35,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code /metrics} of the real operator on a real kube-apiserver, scraped over HTTP as Prometheus
  * would: a run that succeeds, one that fails (Flyway), one without a leader, each in its own
- * namespace, show up in the series tagged with that namespace and engine.
+ * namespace, show up in the series tagged with that namespace and engine; and the chart's alerts
+ * and dashboard read only what such a scrape has.
  */
 class MetricsIT {
 
@@ -166,7 +173,49 @@ class MetricsIT {
     assertThat(scrape.has("operator_sdk_controllers_execution_reconcile_seconds_count")).isTrue();
     assertThat(scrape.value("dbmigration_operator_leader", Map.of())).contains(1.0);
     assertThat(scrape.has("jvm_memory_used_bytes")).isTrue();
+
+    theChartsAlertsTheirTestsAndTheDashboardReadOnlyWhatThisScrapeHas(scrape);
   }
+
+  /**
+   * The chart's alert rules, promtool's tests of them and the Grafana dashboard name only series
+   * this real scrape has (and Prometheus' own {@code up}); promtool's input series carry exactly
+   * the labels the operator gives each series, plus those the scrape adds (job, instance, pod;
+   * the target's namespace only where the operator sets none, as honorLabels does).
+   */
+  static void theChartsAlertsTheirTestsAndTheDashboardReadOnlyWhatThisScrapeHas(
+      PrometheusText scrape) {
+    Set<String> exported = scrape.samples().stream().map(PrometheusText.Sample::name)
+        .collect(Collectors.toCollection(TreeSet::new));
+    Set<String> read = new TreeSet<>();
+    AlertRules.expressions().forEach(e -> read.addAll(PromQl.metricNames(e)));
+    GrafanaDashboard.panelQueries().forEach(q -> read.addAll(PromQl.metricNames(q)));
+    GrafanaDashboard.variableQueries().forEach(q -> read.addAll(PromQl.variableMetricNames(q)));
+    assertThat(read).contains("dbmigration_migrations_phase", "dbmigration_operator_leader", "up");
+    read.remove(PROMETHEUS_OWN);
+    assertThat(read).allSatisfy(name ->
+        assertThat(exported).as("%s is read by an alert or the dashboard", name).contains(name));
+
+    List<String> inputs = AlertRules.testInputSeries();
+    assertThat(inputs).isNotEmpty();
+    for (String series : inputs) {
+      String name = PromQl.metricNames(series).iterator().next();
+      if (name.equals(PROMETHEUS_OWN)) {
+        continue;
+      }
+      assertThat(exported).as("promtool's input %s", series).contains(name);
+      Set<String> exportedLabels = scrape.series(name).get(0).labels().keySet();
+      Set<String> expected = new TreeSet<>(PromQl.selectorLabels(series).keySet());
+      expected.removeAll(Set.of("job", "instance", "pod"));
+      if (!exportedLabels.contains("namespace")) {
+        expected.remove("namespace");
+      }
+      assertThat(exportedLabels).as("labels of promtool's input %s", series).isEqualTo(expected);
+    }
+  }
+
+  /** The one series the rules read that Prometheus makes itself, per target. */
+  static final String PROMETHEUS_OWN = "up";
 
   /**
    * A run whose Job outlives its activeDeadlineSeconds (this API server has no Job controller to
