@@ -63,9 +63,13 @@ func run(dir, k8sVersion string, strict bool) int {
 		fmt.Printf("ERROR %s: cannot load the bundle: %v\n", dir, err)
 		return 1
 	}
-	fmt.Printf("bundle %s: package %q, channels %v, default channel %q, CSV %s, %d CRD(s), %d other object(s)\n",
-		dir, bundle.Package, bundle.Channels, bundle.DefaultChannel, bundle.CSV.GetName(),
-		len(bundle.V1CRDs)+len(bundle.V1beta1CRDs), len(bundle.Objects))
+	kinds := []string{}
+	for _, o := range bundle.Objects {
+		kinds = append(kinds, o.GetKind())
+	}
+	sort.Strings(kinds)
+	fmt.Printf("bundle %s: package %q, channels %v, default channel %q, CSV %s, manifests %v\n",
+		dir, bundle.Package, bundle.Channels, bundle.DefaultChannel, bundle.CSV.GetName(), kinds)
 
 	objects := append(bundle.ObjectsToValidate(), map[string]string{"k8s-version": k8sVersion})
 	errorCount, warningCount := 0, 0
