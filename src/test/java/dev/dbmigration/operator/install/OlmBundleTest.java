@@ -226,6 +226,23 @@ class OlmBundleTest {
             annotations.get("operators.operatorframework.io.bundle.channel.default.v1").asText());
   }
 
+  /** README's bundle.Dockerfile (no Docker here to build it) labels the image as OLM reads it. */
+  @Test
+  void theReadmesBundleImageLabelsAreTheMetadataAnnotations() throws IOException {
+    Map<String, String> labels = new java.util.TreeMap<>();
+    for (String line : Files.readString(Path.of("README.md")).lines().toList()) {
+      if (line.startsWith("LABEL ")) {
+        String[] kv = line.substring("LABEL ".length()).split("=", 2);
+        labels.put(kv[0], kv[1]);
+      }
+    }
+    Map<String, String> annotations = new java.util.TreeMap<>();
+    OlmBundle.readYaml(OlmBundle.DIR.resolve(OlmBundle.ANNOTATIONS_FILE)).get("annotations")
+        .fields().forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
+
+    assertThat(labels).isEqualTo(annotations);
+  }
+
   private static List<String> paths(JsonNode descriptors) {
     List<String> paths = new ArrayList<>();
     descriptors.forEach(d -> paths.add(d.get("path").asText()));
