@@ -93,7 +93,7 @@ public final class MigrationOperator implements AutoCloseable {
         c.settingNamespaces(settings.namespaces());
       }
     });
-    metrics.observeResources(cached(controller), leadership::isLeading);
+    metrics.observeResources(cached(controller, operator), leadership::isLeading);
     if (election == null) {
       leadership.leadWithoutElection();
     }
@@ -123,14 +123,18 @@ public final class MigrationOperator implements AutoCloseable {
     return registry.scrape();
   }
 
-  /** The DatabaseMigrations in the controller's informer cache (none before it started). */
+  /**
+   * The DatabaseMigrations in the controller's informer cache; none before the operator started
+   * (the informer's store exists only from then on, and /metrics is served before).
+   */
   private static Supplier<Stream<DatabaseMigration>> cached(
-      RegisteredController<DatabaseMigration> registered) {
+      RegisteredController<DatabaseMigration> registered, Operator operator) {
     if (!(registered instanceof Controller<DatabaseMigration> controller)) {
       throw new IllegalStateException("JOSDK registered " + registered.getClass()
           + ", not a Controller whose cache the resource gauges can read");
     }
-    return () -> controller.getEventSourceManager().getControllerEventSource().list();
+    return () -> operator.getRuntimeInfo().isStarted()
+        ? controller.getEventSourceManager().getControllerEventSource().list() : Stream.empty();
   }
 
   @Override
