@@ -168,8 +168,11 @@ public class MigrationMetrics {
         unobserved.putIfAbsent(namespace, 0L);
         DatabaseMigrationStatus status = dbm.getStatus();
         Long generation = dbm.getMetadata().getGeneration();
-        if (status == null || status.getObservedGeneration() == null
-            || generation != null && status.getObservedGeneration() < generation) {
+        // Deletion bumps the generation of a resource with a finalizer; the operator then cleans
+        // up rather than writing a status, so a resource being deleted is not "unobserved".
+        boolean deleting = dbm.getMetadata().getDeletionTimestamp() != null;
+        if (!deleting && (status == null || status.getObservedGeneration() == null
+            || generation != null && status.getObservedGeneration() < generation)) {
           unobserved.merge(namespace, 1L, Long::sum);
         }
         if (status == null || status.getPhase() == null) {

@@ -146,15 +146,19 @@ class MigrationMetricsTest {
     changed.getMetadata().setGeneration(3L);
     changed.getStatus().setObservedGeneration(2L);
     DatabaseMigration current = observed("ns", "current", Phase.Succeeded);
+    DatabaseMigration deleted = observed("ns", "deleted", Phase.Succeeded);
+    deleted.getMetadata().setGeneration(2L);
+    deleted.getMetadata().setDeletionTimestamp("2026-11-24T09:59:00Z");
     DatabaseMigration settled = observed("quiet", "a", Phase.Succeeded);
-    metrics.observeResources(() -> Stream.of(fresh, changed, current, settled), () -> true);
+    metrics.observeResources(() -> Stream.of(fresh, changed, current, deleted, settled),
+        () -> true);
 
     metrics.refreshResources(NOW);
 
     assertThat(gauge(MigrationMetrics.UNOBSERVED, "ns")).isEqualTo(2.0);
     assertThat(gauge(MigrationMetrics.UNOBSERVED, "quiet")).isZero();
     assertThat(phase("ns", Phase.Succeeded)).as("a resource without a phase is in no phase")
-        .isEqualTo(2.0);
+        .isEqualTo(3.0);
   }
 
   @Test
