@@ -48,8 +48,11 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/go-tools.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 start=$SECONDS
 
+# -buildvcs=false: olm-validate's main sits in this repository, whose commit would otherwise be
+# stamped into the binary (and git asked for it); the binary depends on the module's files only.
 export CGO_ENABLED=0 GOFLAGS=-mod=mod
-(cd "$module" && go build -trimpath -tags "$tags" -ldflags "$ldflags" -o "$work/$tool" "$package")
+(cd "$module" && go build -trimpath -buildvcs=false -tags "$tags" -ldflags "$ldflags" \
+   -o "$work/$tool" "$package")
 
 mkdir -p "$target"
 mv -f "$work/$tool" "$target/$tool"
