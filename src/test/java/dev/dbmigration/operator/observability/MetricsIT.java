@@ -12,6 +12,7 @@ import dev.dbmigration.operator.api.v1alpha1.Phase;
 import dev.dbmigration.operator.install.AlertRules;
 import dev.dbmigration.operator.install.GrafanaDashboard;
 import dev.dbmigration.operator.testing.Fixtures;
+import dev.dbmigration.operator.testing.GoTool;
 import dev.dbmigration.operator.testing.KubeApiServerSupport;
 import dev.dbmigration.operator.testing.OperatorHarness;
 import dev.dbmigration.operator.testing.PromQl;
@@ -19,6 +20,9 @@ import dev.dbmigration.operator.testing.PrometheusText;
 import dev.dbmigration.operator.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -72,7 +76,7 @@ class MetricsIT {
   }
 
   @Test
-  void runsAreCountedByNamespaceAndEngineAndTheirDurationObserved() {
+  void runsAreCountedByNamespaceAndEngineAndTheirDurationObserved() throws IOException {
     String succeeding = environment("metrics-ok", Engine.ALEMBIC);
     String failing = environment("metrics-fail", Engine.FLYWAY);
     String leaderless = cluster.newNamespace("metrics-noleader");
@@ -175,6 +179,30 @@ class MetricsIT {
     assertThat(scrape.has("jvm_memory_used_bytes")).isTrue();
 
     theChartsAlertsTheirTestsAndTheDashboardReadOnlyWhatThisScrapeHas(scrape);
+    promtoolsLinterFindsNothingInTheOperatorsOwnSeries(scrape);
+  }
+
+  /**
+   * {@code promtool check metrics}, Prometheus' own linter of the exposition format (names,
+   * units, counter suffixes, help texts), on this scrape: nothing to say about a
+   * {@code dbmigration_} series. (It may have words for the JVM's and JOSDK's, which are theirs.)
+   */
+  static void promtoolsLinterFindsNothingInTheOperatorsOwnSeries(PrometheusText scrape)
+      throws IOException {
+    java.util.Optional<GoTool> promtool = GoTool.ifBuilt("promtool");
+    if (promtool.isEmpty()) {
+      return;
+    }
+    Path file = Files.createTempFile("scrape", ".prom");
+    try {
+      Files.writeString(file, scrape.text());
+      GoTool.Run lint = promtool.get().runWithInput(file.getParent(), file, "check", "metrics");
+      assertThat(lint.output().lines().filter(l -> l.contains("dbmigration_")).toList())
+          .as(lint.output()).isEmpty();
+      assertThat(lint.output()).doesNotContain("error while linting");
+    } finally {
+      Files.deleteIfExists(file);
+    }
   }
 
   /**
