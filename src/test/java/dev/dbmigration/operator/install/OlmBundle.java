@@ -39,8 +39,9 @@ import java.util.stream.Stream;
  *       kustomization's ConfigMap as literal variables (a Subscription's config.env overrides
  *       them) and WATCH_NAMESPACES from the OperatorGroup's {@code olm.targetNamespaces};</li>
  *   <li>the permissions are deploy/rbac.yaml's rules and the leader-election Role's, as
- *       {@code permissions}: OLM grants them in the OperatorGroup's namespaces (a ClusterRole for
- *       AllNamespaces), which is what the operator watches; nothing cluster-wide;</li>
+ *       {@code permissions}: OLM grants them in the operator's namespace and the OperatorGroup's
+ *       (a ClusterRole for AllNamespaces), which are what the operator watches; no
+ *       {@code clusterPermissions};</li>
  *   <li>the CRD is crds/'s file, and its fields the descriptors, with the CRD's descriptions;</li>
  *   <li>alm-examples is examples/patroni-pr-environment.yaml; name, version, keywords and
  *       minKubeVersion are the chart's;</li>
