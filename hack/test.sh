@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The test command: installs and starts what the real tiers need, then runs every tier.
-#   hack/test.sh                 # unit, real-API-server/PostgreSQL and real-cluster tiers, and
-#                                # the container image (built, run, and installed in the cluster)
-#   hack/test.sh -Dit.test=X     # extra Maven arguments pass through
+#   hack/test.sh                 # unit, real-API-server/PostgreSQL and real-cluster tiers, the
+#                                # ecosystem's validators, and the container image (built, run,
+#                                # and installed in the cluster)
+#   hack/test.sh -Dit.test=X     # extra Maven arguments pass through (-De2e.test=Y: the
+#                                # real-cluster tier's classes)
 # The real single-node cluster (hack/cluster/up.sh) is started for the run and stopped after it,
 # leaving the machine as it was; DBM_KEEP_CLUSTER=1 leaves it running for the next run.
 set -euo pipefail
@@ -17,6 +19,14 @@ hack/kube-binaries/build.sh node >/dev/null
 echo "kube binaries step: $((SECONDS - start)) s" >&2
 kube_version=$(sed -n 's/^require k8s.io\/kubernetes v//p' hack/kube-binaries/kubernetes/go.mod)
 kubectl="$kube_api_test_dir/k8s/$kube_version-linux-$(go env GOARCH)/kubectl"
+
+# The ecosystem's own validators, built from their Go modules (cached like the kube binaries):
+# AlertRulesIT runs promtool on the chart's alert rules, OlmBundleIT the Operator Framework's
+# bundle validators on bundle/; each prints the tool's command and output into this log.
+start=$SECONDS
+promtool=$(hack/go-tools/build.sh promtool)
+olm_validate=$(hack/go-tools/build.sh olm-validate)
+echo "validators step (promtool, olm-validate): $((SECONDS - start)) s" >&2
 
 cleanup() {
   if [ -n "${TEST_POSTGRES_DIR:-}" ]; then
@@ -44,6 +54,7 @@ status=0
 # ContainerImageIT checks and runs the image this very build made, and the real-cluster tier
 # (-Pe2e) installs it.
 ./mvnw -B -ntp verify -Pimage,e2e -Dkube.api.test.dir="$kube_api_test_dir" \
+  -Dpromtool.bin="$promtool" -Dolm-validate.bin="$olm_validate" \
   -De2e.kubeconfig="$kubeconfig" -De2e.kubectl="$kubectl" "$@" || status=$?
 for summary in target/reliability-summary.md target/e2e-summary.md; do
   if [ -f "$summary" ]; then

@@ -1,12 +1,15 @@
 package dev.dbmigration.operator.runtime;
 
+import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.controller.DatabaseMigrationReconciler;
 import dev.dbmigration.operator.controller.MigrationMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.RegisteredController;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.javaoperatorsdk.operator.processing.Controller;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -14,9 +17,12 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The operator wired up: one controller for DatabaseMigrations on the given client, its metrics
@@ -87,13 +93,14 @@ public final class MigrationOperator implements AutoCloseable {
     });
     metrics = new MigrationMetrics(registry);
     DatabaseMigrationReconciler reconciler = new DatabaseMigrationReconciler(settings, metrics);
-    operator.register(reconciler, c -> {
+    RegisteredController<DatabaseMigration> controller = operator.register(reconciler, c -> {
       if (settings.watchesAllNamespaces()) {
         c.watchingAllNamespaces();
       } else {
         c.settingNamespaces(settings.namespaces());
       }
     });
+    metrics.observeResources(cached(controller, operator), leadership::isLeading);
     if (election == null) {
       leadership.leadWithoutElection();
     }
@@ -138,8 +145,26 @@ public final class MigrationOperator implements AutoCloseable {
 
   /** The metrics in Prometheus' text format, for {@link MetricsServer}. */
   public String scrape() {
-    metrics.refresh();
+    // The informers' stores exist only once the operator started; /metrics is served before.
+    if (operator.getRuntimeInfo().isStarted()) {
+      metrics.refresh();
+    }
+    metrics.refreshResources(Instant.now());
     return registry.scrape();
+  }
+
+  /**
+   * The DatabaseMigrations in the controller's informer cache; none before the operator started
+   * (the informer's store exists only from then on, and /metrics is served before).
+   */
+  private static Supplier<Stream<DatabaseMigration>> cached(
+      RegisteredController<DatabaseMigration> registered, Operator operator) {
+    if (!(registered instanceof Controller<DatabaseMigration> controller)) {
+      throw new IllegalStateException("JOSDK registered " + registered.getClass()
+          + ", not a Controller whose cache the resource gauges can read");
+    }
+    return () -> operator.getRuntimeInfo().isStarted()
+        ? controller.getEventSourceManager().getControllerEventSource().list() : Stream.empty();
   }
 
   @Override

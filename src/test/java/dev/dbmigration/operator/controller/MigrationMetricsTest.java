@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
 import dev.dbmigration.operator.api.v1alpha1.Engine;
+import dev.dbmigration.operator.api.v1alpha1.JobSettings;
 import dev.dbmigration.operator.api.v1alpha1.Phase;
 import dev.dbmigration.operator.api.v1alpha1.Reasons;
 import dev.dbmigration.operator.model.job.Labels;
@@ -14,9 +15,12 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class MigrationMetricsTest {
@@ -99,6 +103,121 @@ class MigrationMetricsTest {
         .allSatisfy(id -> assertThat(id.getTags()).extracting(t -> t.getKey())
             .containsOnly("namespace", "engine"));
     assertThat(count(MigrationMetrics.STARTED, "ns")).isEqualTo(2.0);
+  }
+
+  @Test
+  void phasesAreCountedPerNamespaceWithEveryPhaseAndEmptyNamespacesDropOut() {
+    List<DatabaseMigration> cache = new ArrayList<>(List.of(
+        observed("wps-pr-1", "a", Phase.Succeeded), observed("wps-pr-1", "b", Phase.Succeeded),
+        observed("wps-pr-1", "c", Phase.WaitingForDatabase),
+        observed("wps-pr-2", "a", Phase.Failed)));
+    metrics.observeResources(cache::stream, () -> true);
+
+    metrics.refreshResources(NOW);
+
+    assertThat(phase("wps-pr-1", Phase.Succeeded)).isEqualTo(2.0);
+    assertThat(phase("wps-pr-1", Phase.WaitingForDatabase)).isEqualTo(1.0);
+    assertThat(phase("wps-pr-1", Phase.Failed)).isZero();
+    assertThat(phase("wps-pr-2", Phase.Failed)).isEqualTo(1.0);
+    assertThat(registry.get(MigrationMetrics.PHASE).gauges()).hasSize(2 * Phase.values().length)
+        .allSatisfy(g -> assertThat(g.getId().getTags()).extracting(t -> t.getKey())
+            .containsOnly("namespace", "phase"));
+
+    // The namespace's resources were deleted (a PR closed): its series go at the next scrape.
+    cache.removeIf(dbm -> dbm.getMetadata().getNamespace().equals("wps-pr-2"));
+    cache.set(2, observed("wps-pr-1", "c", Phase.Running));
+    metrics.refreshResources(NOW);
+
+    assertThat(registry.find(MigrationMetrics.PHASE).tag("namespace", "wps-pr-2").gauges())
+        .isEmpty();
+    assertThat(phase("wps-pr-1", Phase.WaitingForDatabase)).isZero();
+    assertThat(phase("wps-pr-1", Phase.Running)).isEqualTo(1.0);
+  }
+
+  @Test
+  void aRunningResourceIsPastItsDeadlineOnceItsJobRanLongerThanActiveDeadlineSeconds() {
+    DatabaseMigration defaultDeadline = running("ns", "a", NOW.minusSeconds(1801));
+    DatabaseMigration withinDefault = running("ns", "b", NOW.minusSeconds(1799));
+    DatabaseMigration shortDeadline = running("ns", "c", NOW.minusSeconds(61));
+    shortDeadline.getSpec().setJob(new JobSettings());
+    shortDeadline.getSpec().getJob().setActiveDeadlineSeconds(60L);
+    DatabaseMigration notStarted = running("ns", "d", null);
+    DatabaseMigration finishedLongAgo = observed("ns", "e", Phase.Failed);
+    finishedLongAgo.getStatus().setStartTime(NOW.minusSeconds(100_000).toString());
+    DatabaseMigration elsewhere = running("other", "a", NOW.minusSeconds(10));
+    metrics.observeResources(() -> Stream.of(defaultDeadline, withinDefault, shortDeadline,
+        notStarted, finishedLongAgo, elsewhere), () -> true);
+
+    metrics.refreshResources(NOW);
+
+    assertThat(gauge(MigrationMetrics.PAST_DEADLINE, "ns")).isEqualTo(2.0);
+    assertThat(gauge(MigrationMetrics.PAST_DEADLINE, "other")).isZero();
+  }
+
+  @Test
+  void aResourceWhoseGenerationHasNoStatusYetIsUnobserved() {
+    DatabaseMigration fresh = resource("ns", "fresh", "u-1", Engine.ALEMBIC);
+    fresh.getMetadata().setGeneration(1L);
+    fresh.setStatus(null);
+    DatabaseMigration changed = observed("ns", "changed", Phase.Succeeded);
+    changed.getMetadata().setGeneration(3L);
+    changed.getStatus().setObservedGeneration(2L);
+    DatabaseMigration current = observed("ns", "current", Phase.Succeeded);
+    DatabaseMigration deleted = observed("ns", "deleted", Phase.Succeeded);
+    deleted.getMetadata().setGeneration(2L);
+    deleted.getMetadata().setDeletionTimestamp("2026-11-24T09:59:00Z");
+    DatabaseMigration settled = observed("quiet", "a", Phase.Succeeded);
+    metrics.observeResources(() -> Stream.of(fresh, changed, current, deleted, settled),
+        () -> true);
+
+    metrics.refreshResources(NOW);
+
+    assertThat(gauge(MigrationMetrics.UNOBSERVED, "ns")).isEqualTo(2.0);
+    assertThat(gauge(MigrationMetrics.UNOBSERVED, "quiet")).isZero();
+    assertThat(phase("ns", Phase.Succeeded)).as("a resource without a phase is in no phase")
+        .isEqualTo(3.0);
+  }
+
+  @Test
+  void aStandbyReportsNoResourceGauges() {
+    AtomicBoolean leading = new AtomicBoolean(true);
+    metrics.observeResources(() -> Stream.of(observed("ns", "a", Phase.Failed)), leading::get);
+    metrics.refreshResources(NOW);
+    assertThat(phase("ns", Phase.Failed)).isEqualTo(1.0);
+
+    leading.set(false);
+    metrics.refreshResources(NOW);
+
+    assertThat(registry.find(MigrationMetrics.PHASE).gauges()).isEmpty();
+    assertThat(registry.find(MigrationMetrics.PAST_DEADLINE).gauges()).isEmpty();
+    assertThat(registry.find(MigrationMetrics.UNOBSERVED).gauges()).isEmpty();
+  }
+
+  static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");
+
+  double phase(String namespace, Phase phase) {
+    return registry.get(MigrationMetrics.PHASE).tag("namespace", namespace)
+        .tag("phase", phase.name()).gauge().value();
+  }
+
+  double gauge(String name, String namespace) {
+    return registry.get(name).tag("namespace", namespace).gauge().value();
+  }
+
+  static DatabaseMigration observed(String ns, String name, Phase phase) {
+    DatabaseMigration dbm = resource(ns, name, ns + "/" + name, Engine.ALEMBIC);
+    dbm.getMetadata().setGeneration(1L);
+    DatabaseMigrationStatus status = new DatabaseMigrationStatus();
+    status.setObservedGeneration(1L);
+    status.setPhase(phase);
+    dbm.setStatus(status);
+    return dbm;
+  }
+
+  static DatabaseMigration running(String ns, String name, Instant start) {
+    DatabaseMigration dbm = observed(ns, name, Phase.Running);
+    dbm.getStatus().setStartTime(start == null ? null : start.toString());
+    return dbm;
   }
 
   double count(String name, String namespace) {

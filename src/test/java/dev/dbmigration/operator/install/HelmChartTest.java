@@ -3,7 +3,9 @@ package dev.dbmigration.operator.install;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -21,6 +23,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -47,7 +50,13 @@ class HelmChartTest {
           "limits", Map.of("memory", "768Mi"))),
       Map.entry("logFormat", "json"),
       Map.entry("metrics", Map.of("enabled", true, "port", 9090, "serviceMonitor",
-          Map.of("enabled", true, "interval", "15s", "labels", Map.of("release", "prom")))),
+          Map.of("enabled", true, "interval", "15s", "labels", Map.of("release", "prom")),
+          "prometheusRule", Map.of("enabled", true, "labels", Map.of("release", "prom"),
+              "waitingForDatabaseFor", "1h", "alertLabels", Map.of("team", "platform"),
+              "selector", "job=\"dmo\""),
+          "grafanaDashboard", Map.of("enabled", true, "labels", Map.of("grafana_dashboard", "1"),
+              "annotations", Map.of("grafana_folder", "Databases"),
+              "namespace", "monitoring"))),
       Map.entry("serviceAccount", Map.of("create", false, "name", "platform-operator")),
       Map.entry("nodeSelector", Map.of("kubernetes.io/os", "linux")),
       Map.entry("tolerations", List.of(Map.of("key", "dedicated", "operator", "Equal",
@@ -283,14 +292,74 @@ class HelmChartTest {
         .get("selector")).get("matchLabels");
     assertThat(service.getMetadata().getLabels()).containsAllEntriesOf(selects);
     assertThat(selects).containsEntry("app.kubernetes.io/component", "metrics");
+    // honorLabels: the operator's namespace label (the DatabaseMigration's) stays namespace.
     assertThat((List<?>) spec.get("endpoints")).singleElement().isEqualTo(
-        Map.of("port", "metrics", "path", "/metrics", "interval", "15s"));
+        Map.of("port", "metrics", "path", "/metrics", "interval", "15s", "honorLabels", true));
 
     assertThat(Chart.template(Map.of("metrics", Map.of("enabled", true))))
         .noneMatch(o -> o.getKind().equals("ServiceMonitor"));
     assertThatThrownBy(() -> Chart.render(Map.of("metrics",
         Map.of("serviceMonitor", Map.of("enabled", true)))))
         .hasMessageContaining("set metrics.enabled=true too");
+  }
+
+  @Test
+  void thePrometheusRuleHasTheAlertsOnRequest() {
+    assertThat(Manifests.kinds(Chart.template(Map.of()))).doesNotContain("PrometheusRule");
+
+    GenericKubernetesResource rule = AlertRules.prometheusRule(Chart.template(Map.of("metrics",
+        Map.of("prometheusRule", Map.of("enabled", true, "labels", Map.of("release", "prom"),
+            "waitingForDatabaseFor", "45m", "alertLabels", Map.of("team", "platform"))))));
+
+    assertThat(rule.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
+    assertThat(rule.getMetadata().getNamespace()).isEqualTo(Chart.NAMESPACE);
+    assertThat(rule.getMetadata().getLabels()).containsEntry("release", "prom");
+    List<Map<String, Object>> rules = AlertRules.rules(rule);
+    assertThat(rules).extracting(r -> r.get("alert")).containsExactly(
+        "DatabaseMigrationFailed", "DatabaseMigrationRunningPastDeadline",
+        "DatabaseMigrationWaitingForDatabase", "DatabaseMigrationOperatorDown",
+        "DatabaseMigrationOperatorNoLeader", "DatabaseMigrationOperatorNotReconciling");
+    assertThat(rules).allSatisfy(r -> {
+      assertThat((String) r.get("expr")).contains("job=\"" + NAME + "-metrics\"");
+      assertThat(strings(r.get("labels"))).containsEntry("team", "platform")
+          .containsKey("severity");
+      assertThat(strings(r.get("annotations"))).containsKeys("summary", "description");
+    });
+    assertThat(rules).filteredOn(r -> r.get("alert").equals("DatabaseMigrationWaitingForDatabase"))
+        .singleElement().satisfies(r -> assertThat(r.get("for")).isEqualTo("45m"));
+
+    // Another scrape job: the selector replaces the ServiceMonitor's job everywhere.
+    assertThat(AlertRules.rules(AlertRules.prometheusRule(Chart.template(Map.of("metrics",
+        Map.of("prometheusRule", Map.of("enabled", true, "selector", "job=\"dbm\"")))))))
+        .allSatisfy(r -> assertThat((String) r.get("expr")).contains("job=\"dbm\"")
+            .doesNotContain("-metrics"));
+  }
+
+  @Test
+  void theGrafanaDashboardIsAConfigMapForTheSidecarOnRequest() throws Exception {
+    assertThat(Manifests.ofKind(Chart.template(Map.of()), ConfigMap.class)).isEmpty();
+
+    ConfigMap dashboard = Manifests.single(Chart.template(Map.of("metrics",
+        Map.of("grafanaDashboard", Map.of("enabled", true)))), ConfigMap.class);
+
+    assertThat(dashboard.getMetadata().getNamespace()).isEqualTo(Chart.NAMESPACE);
+    assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+    assertThat(dashboard.getData()).containsOnlyKeys("database-migrations.json");
+    JsonNode json = Serialization.jsonMapper()
+        .readTree(dashboard.getData().get("database-migrations.json"));
+    assertThat(json).isEqualTo(GrafanaDashboard.json());
+    assertThat(json.get("uid").asText()).isEqualTo("dbmigration-operator");
+
+    ConfigMap elsewhere = Manifests.single(Chart.template(Map.of("metrics",
+        Map.of("grafanaDashboard", Map.of("enabled", true, "namespace", "monitoring",
+            "labels", Map.of("dashboards", "grafana"),
+            "annotations", Map.of("grafana_folder", "Databases"))))), ConfigMap.class);
+    assertThat(elsewhere.getMetadata().getNamespace()).isEqualTo("monitoring");
+    // Helm merges maps: another sidecar label comes on top of the default one.
+    assertThat(elsewhere.getMetadata().getLabels()).containsEntry("dashboards", "grafana")
+        .containsEntry("grafana_dashboard", "1");
+    assertThat(elsewhere.getMetadata().getAnnotations())
+        .containsEntry("grafana_folder", "Databases");
   }
 
   @Test
@@ -345,6 +414,14 @@ class HelmChartTest {
         new Object[] {Map.of("metrics", Map.of("port", 8081)), "/metrics/port"},
         new Object[] {Map.of("metrics", Map.of("serviceMonitor", Map.of("interval", "often"))),
             "/metrics/serviceMonitor"},
+        new Object[] {Map.of("metrics", Map.of("prometheusRule",
+            Map.of("enabled", true, "waitingForDatabaseFor", "a while"))),
+            "/metrics/prometheusRule/waitingForDatabaseFor"},
+        new Object[] {Map.of("metrics", Map.of("prometheusRule", Map.of("enable", true))),
+            "/metrics/prometheusRule"},
+        new Object[] {Map.of("metrics", Map.of("grafanaDashboard",
+            Map.of("enabled", true, "namespace", "Monitoring"))),
+            "/metrics/grafanaDashboard/namespace"},
         new Object[] {Map.of("leaderElection", Map.of("enabled", "yes")),
             "/leaderElection/enabled"},
         new Object[] {Map.of("logFormat", "xml"), "/logFormat"},
@@ -359,6 +436,11 @@ class HelmChartTest {
     assertThatThrownBy(() -> Chart.render(values))
         .hasMessageContaining("values don't meet the specifications of the schema")
         .hasMessageContaining(where);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, String> strings(Object map) {
+    return (Map<String, String>) map;
   }
 
   private static void assertLintClean(LintResult result) {

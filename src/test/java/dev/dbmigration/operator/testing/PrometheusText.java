@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * A scrape of a {@code /metrics} endpoint, read the way Prometheus reads its text format: one
  * sample per line, {@code name{label="value",...} number}, comments skipped.
  */
-public record PrometheusText(String contentType, List<Sample> samples) {
+public record PrometheusText(String contentType, List<Sample> samples, String text) {
 
   private static final Pattern SAMPLE =
       Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})?\\s+(\\S+)(?:\\s+\\d+)?$");
@@ -65,7 +65,7 @@ public record PrometheusText(String contentType, List<Sample> samples) {
       }
       samples.add(new Sample(m.group(1), labels, Double.parseDouble(m.group(3))));
     }
-    return new PrometheusText(contentType, List.copyOf(samples));
+    return new PrometheusText(contentType, List.copyOf(samples), text);
   }
 
   /** The sample of this series whose labels include all of these. */
