@@ -38,20 +38,20 @@ KUBE_API_TEST_DIR=$(hack/kube-binaries/build.sh)
 export KUBE_API_TEST_DIR
 
 out=target/bench
-./mvnw -B -q -ntp test-compile
 mkdir -p "$out"
-./mvnw -B -q -ntp org.apache.maven.plugins:maven-dependency-plugin:3.7.0:build-classpath \
-  -Dmdep.includeScope=test -Dmdep.outputFile="$out/classpath.txt"
-cp="target/classes:target/test-classes:$(cat "$out/classpath.txt")"
+# The operator module and what it is built on; its test classpath, the last module's, wins.
+./mvnw -B -q -ntp test-compile org.apache.maven.plugins:maven-dependency-plugin:3.7.0:build-classpath \
+  -pl operator -am -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/$out/classpath.txt"
+cp="operator/target/classes:operator/target/test-classes:$(cat "$out/classpath.txt")"
 java -version > "$out/java-version.txt" 2>&1
 
 results=()
 for n in "${sizes[@]}"; do
   rm -f "$out/result-$n.properties"
   java -cp "$cp" \
-    -Dlog4j2.configurationFile=src/test/resources/log4j2-bench.xml \
+    -Dlog4j2.configurationFile=operator/src/test/resources/log4j2-bench.xml \
     -Dbench.log="$out/harness-$n.log" \
-    -Dcrd.dir=target/classes/META-INF/fabric8 \
+    -Dcrd.dir=operator/target/classes/META-INF/fabric8 \
     dev.dbmigration.operator.bench.OperatorBench \
     --n="$n" --idle-seconds="$idle" --out="$out/result-$n.properties" ${trace[@]+"${trace[@]}"}
   results+=("$out/result-$n.properties")

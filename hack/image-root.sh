@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Assembles the container image's base filesystem under target/image-root, for Jib to put on a
+# Assembles the container image's base filesystem under operator/target/image-root, for Jib to put on a
 # `scratch` base (no registry is reachable, so there is no base image to pull): a jlinked Java 17
 # runtime, the shared libraries it needs copied from this (Debian 12, glibc, x86-64) host, a
 # non-root user, /tmp and CA certificates. Jib adds the application itself. Run by
@@ -9,8 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-jar=${1:-target/database-migration-operator.jar}
-root=${2:-target/image-root}
+jar=${1:-operator/target/database-migration-operator.jar}
+root=${2:-operator/target/image-root}
 
 # The runtime is made from a JDK 17 (the jar's release), not whatever JDK happens to run Maven:
 # $JAVA_HOME if it is a 17, else the jlink on PATH, else the host's /usr/lib/jvm/*17*.

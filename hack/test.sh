@@ -50,7 +50,7 @@ echo "cluster step (images, up): $((SECONDS - start)) s" >&2
 # The suites append their scenario rows here as they end; start each run afresh.
 rm -f target/reliability-summary.md target/e2e-summary.md
 status=0
-# -Pimage: the container image tarball (target/jib-image.tar) is built in package, so that
+# -Pimage: the container image tarball (operator/target/jib-image.tar) is built in package, so that
 # ContainerImageIT checks and runs the image this very build made, and the real-cluster tier
 # (-Pe2e) installs it.
 ./mvnw -B -ntp verify -Pimage,e2e -Dkube.api.test.dir="$kube_api_test_dir" \

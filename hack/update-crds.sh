@@ -7,8 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 chart_crds=helm/database-migration-operator/crds
-./mvnw -B -q -ntp -DskipTests process-classes
-cp target/classes/META-INF/fabric8/*.yml crds/
+./mvnw -B -q -ntp -DskipTests process-classes -pl operator -am
+cp operator/target/classes/META-INF/fabric8/*.yml crds/
 rm -f "$chart_crds"/*.yml
 cp crds/*.yml "$chart_crds"/
 git status --short crds/ "$chart_crds"/

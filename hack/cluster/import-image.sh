@@ -4,7 +4,7 @@
 # with imagePullPolicy Never or IfNotPresent. An archive already imported unchanged (same path,
 # size and mtime, and its tags still present) is skipped.
 #   hack/cluster/import-image.sh FILE...
-# e.g. hack/cluster/import-image.sh target/jib-image.tar
+# e.g. hack/cluster/import-image.sh operator/target/jib-image.tar
 #        (tag ghcr.io/dbmigration/database-migration-operator:0.1.0)
 set -euo pipefail
 . "$(dirname "$0")/env.sh"

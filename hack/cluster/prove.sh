@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 hack/install-deps.sh   # psql, for the host -> pod checks
 hack/cluster/up.sh >/dev/null
 ns=dbm-prove
-e2e=src/test/resources/e2e
+e2e=operator/src/test/resources/e2e
 kc() { kubectl -n "$ns" "$@"; }
 render() { hack/cluster/render.sh "$@"; }
 # as_uid UID: adds runAsUser to every pod-level securityContext of the manifest on stdin

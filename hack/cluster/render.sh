@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Fills the ${VAR} placeholders of a manifest template (src/test/resources/e2e/*.yaml) from
+# Fills the ${VAR} placeholders of a manifest template (operator/src/test/resources/e2e/*.yaml) from
 # VAR=VALUE arguments and prints the result; a placeholder left without a value is an error.
 # For trying the manifests by hand; the Java tests substitute them themselves.
-#   hack/cluster/render.sh src/test/resources/e2e/postgres-plain.yaml NAME=pg DB_NAME=app ... | kubectl apply -f -
+#   hack/cluster/render.sh operator/src/test/resources/e2e/postgres-plain.yaml NAME=pg DB_NAME=app ... | kubectl apply -f -
 set -euo pipefail
 template=$1
 shift

@@ -3,10 +3,10 @@
 # tarball cached by a hash of its inputs under ${DBM_CACHE_DIR:-~/.cache/database-migration-operator}/images:
 #   pause-<hash>.tar     localhost/pause:1.0          the pod sandbox (hack/images/pause)
 #   wps-api-<hash>.tar   localhost/wps-api:build-1    base + examples/alembic at /app/bootstrap,
-#                                                     src/test/resources/alembic-failing at
+#                                                     operator/src/test/resources/alembic-failing at
 #                                                     /app/failing, alembic-gated at /app/gated;
 #                                                     USER 10001:0, WORKDIR /app
-#                        localhost/wps-api:build-2    build-1 + src/test/resources/e2e/wps-api-build-2/*.py
+#                        localhost/wps-api:build-2    build-1 + operator/src/test/resources/e2e/wps-api-build-2/*.py
 #                                                     in /app/bootstrap/migrations/versions
 #                        localhost/wps-api:root       build-1 without USER (runs as root)
 #   patroni-<hash>.tar   localhost/patroni:3.0.2      base + postgresql-15, patroni; USER 999
@@ -122,13 +122,13 @@ base() {
 wps_api() {
   local dir t=$SECONDS
   base
-  if dir=$(step wps-api-layers "$(hash examples/alembic src/test/resources/alembic-failing \
-      src/test/resources/alembic-gated src/test/resources/e2e/wps-api-build-2 -- "$packer")"); then
+  if dir=$(step wps-api-layers "$(hash examples/alembic operator/src/test/resources/alembic-failing \
+      operator/src/test/resources/alembic-gated operator/src/test/resources/e2e/wps-api-build-2 -- "$packer")"); then
     mkdir -p "$dir/app/app" "$dir/build-2/app/bootstrap/migrations/versions"
     cp -r examples/alembic "$dir/app/app/bootstrap"
-    cp -r src/test/resources/alembic-failing "$dir/app/app/failing"
-    cp -r src/test/resources/alembic-gated "$dir/app/app/gated"
-    cp src/test/resources/e2e/wps-api-build-2/*.py "$dir/build-2/app/bootstrap/migrations/versions/"
+    cp -r operator/src/test/resources/alembic-failing "$dir/app/app/failing"
+    cp -r operator/src/test/resources/alembic-gated "$dir/app/app/gated"
+    cp operator/src/test/resources/e2e/wps-api-build-2/*.py "$dir/build-2/app/bootstrap/migrations/versions/"
     for d in "$dir/app" "$dir/build-2"; do
       find "$d" -name __pycache__ -prune -exec rm -rf {} +
       chown -R 0:0 "$d"

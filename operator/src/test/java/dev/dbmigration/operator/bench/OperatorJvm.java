@@ -1,0 +1,174 @@
+package dev.dbmigration.operator.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The benchmark's handle on the operator's own JVM ({@link OperatorProcess}): starts it on this
+ * JVM's class path, and asks it for its request counts, memory and stage trace.
+ */
+final class OperatorJvm implements AutoCloseable {
+
+  /**
+   * The JVM as the Deployment's 512 MiB memory limit (deploy/base) makes it: in such a container
+   * it sees 512 MiB of memory, so it takes a heap of at most a quarter of it and, below 1792 MiB,
+   * the Serial collector. Replaced by BENCH_OPERATOR_JAVA_OPTS when that is set.
+   */
+  static final String DEFAULT_OPTS = "-XX:MaxRAM=512m -XX:+UseSerialGC";
+
+  private final Process process;
+  private final BufferedReader answers;
+  private final PrintWriter commands;
+  private final long spawnedNanos;
+  private final long[] startedUptime;
+
+  private OperatorJvm(Process process, long spawnedNanos) throws IOException {
+    this.process = process;
+    this.spawnedNanos = spawnedNanos;
+    this.answers = new BufferedReader(new InputStreamReader(process.getInputStream(),
+        StandardCharsets.UTF_8));
+    this.commands = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
+    String[] started = expect("started");
+    this.startedUptime = new long[] {Long.parseLong(started[0]), Long.parseLong(started[1])};
+  }
+
+  /** Starts the operator on the server of {@code kubeconfig}; returns once start() returned. */
+  static OperatorJvm start(Path kubeconfig, List<String> jvmOptions, Path log, Path stderr,
+      boolean trace) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.addAll(jvmOptions);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("-Dlog4j2.configurationFile="
+        + System.getProperty("log4j2.configurationFile", "operator/src/test/resources/log4j2-bench.xml"));
+    command.add("-Dbench.log=" + log);
+    command.add(OperatorProcess.class.getName());
+    command.add("--kubeconfig=" + kubeconfig);
+    if (trace) {
+      command.add("--trace");
+    }
+    long spawned = System.nanoTime();
+    Process process = new ProcessBuilder(command)
+        .redirectError(ProcessBuilder.Redirect.to(stderr.toFile()))
+        .start();
+    return new OperatorJvm(process, spawned);
+  }
+
+  static List<String> options() {
+    String opts = System.getenv("BENCH_OPERATOR_JAVA_OPTS");
+    if (opts == null || opts.isBlank()) {
+      opts = DEFAULT_OPTS;
+    }
+    return Arrays.stream(opts.trim().split("\\s+")).toList();
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** System.nanoTime() of this JVM just before the operator's JVM was launched. */
+  long spawnedNanos() {
+    return spawnedNanos;
+  }
+
+  /** The operator JVM's uptime when it called start(), and when start() returned (ms). */
+  long[] startedUptime() {
+    return startedUptime;
+  }
+
+  /** The requests counted since the last call. */
+  RequestCounter.Requests requests() throws IOException {
+    commands.println("requests");
+    int lines = Integer.parseInt(expect("requests")[0]);
+    Map<String, Long> counts = new TreeMap<>();
+    for (int i = 0; i < lines; i++) {
+      String[] f = readLine().split("\t", 2);
+      counts.put(f[1], Long.parseLong(f[0]));
+    }
+    return new RequestCounter.Requests(counts);
+  }
+
+  /** heapUsedAfterGc, heapCommitted (bytes), rss, peakRss (KiB), threads. */
+  long[] memory() throws IOException {
+    commands.println("memory");
+    return Arrays.stream(expect("memory")).mapToLong(Long::parseLong).toArray();
+  }
+
+  /** CPU time the operator's JVM has used so far. */
+  long cpuNanos() {
+    return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+  }
+
+  void writeTrace(Path file) throws IOException {
+    commands.println("trace " + file.toAbsolutePath());
+    expect("ok");
+  }
+
+  void writeNativeMemorySummary(Path file) throws IOException {
+    commands.println("nmt " + file.toAbsolutePath());
+    expect("ok");
+  }
+
+  private String[] expect(String what) throws IOException {
+    String line = readLine();
+    // The JVM itself may print to stdout (-Xlog, JFR's start message): pass that on.
+    while (!line.startsWith("bench:")) {
+      System.err.println("[operator JVM] " + line);
+      line = readLine();
+    }
+    String prefix = "bench:" + what;
+    if (!line.startsWith(prefix)) {
+      throw new IOException("operator JVM answered '" + line + "' instead of " + prefix);
+    }
+    String rest = line.substring(prefix.length()).trim();
+    return rest.isEmpty() ? new String[0] : rest.split(" ");
+  }
+
+  private String readLine() throws IOException {
+    String line = answers.readLine();
+    if (line == null) {
+      throw new IOException("the operator JVM exited (" + exitCode() + "); see its stderr file");
+    }
+    return line;
+  }
+
+  private String exitCode() {
+    try {
+      return process.waitFor(10, TimeUnit.SECONDS) ? "exit code " + process.exitValue()
+          : "still running";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
+    }
+  }
+
+  /** Stops the operator; its JVM writes a JFR recording, if one was asked for, on the way out. */
+  @Override
+  public void close() {
+    commands.println("quit");
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroy();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroy();
+    }
+  }
+}
