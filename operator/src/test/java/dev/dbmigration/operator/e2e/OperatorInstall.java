@@ -74,11 +74,14 @@ public final class OperatorInstall {
             .addToAnnotations(RealCluster.UID_RANGE, RealCluster.ASSIGNED_UID + "/10000")
             .endMetadata().build()).create();
       }
-      OperatorInstall existing = new OperatorInstall(cluster, SHARED_RELEASE, SHARED_NAMESPACE);
-      boolean installed = !cluster.client().apps().deployments().inNamespace(SHARED_NAMESPACE)
-          .list().getItems().isEmpty();
-      shared = installed ? existing : helm(cluster, SHARED_RELEASE, SHARED_NAMESPACE,
-          sharedValues());
+      // An operator an earlier run left runs an earlier image: this run installs its own.
+      if (!cluster.client().apps().deployments().inNamespace(SHARED_NAMESPACE).list()
+          .getItems().isEmpty()) {
+        new OperatorInstall(cluster, SHARED_RELEASE, SHARED_NAMESPACE).uninstall();
+        await("the earlier run's operator gone").atMost(READY).until(() -> cluster.client()
+            .pods().inNamespace(SHARED_NAMESPACE).list().getItems().isEmpty());
+      }
+      shared = helm(cluster, SHARED_RELEASE, SHARED_NAMESPACE, sharedValues());
       shared.awaitReady();
     }
     return shared;
