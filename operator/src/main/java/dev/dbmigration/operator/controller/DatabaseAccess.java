@@ -5,9 +5,8 @@ import dev.dbmigration.operator.api.v1alpha1.SecretKeys;
 import dev.dbmigration.operator.database.DatabaseLogin;
 import dev.dbmigration.operator.database.Probe;
 import dev.dbmigration.operator.database.RevisionReader;
+import dev.dbmigration.operator.model.validation.SecretView;
 import io.fabric8.kubernetes.api.model.Secret;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -32,9 +31,9 @@ final class DatabaseAccess {
     }
     SecretKeys keys = keys(dbm);
     Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
-    String database = decode(data.get(keys.databaseOrDefault()));
-    String username = decode(data.get(keys.usernameOrDefault()));
-    String password = decode(data.get(keys.passwordOrDefault()));
+    String database = SecretView.decode(data.get(keys.databaseOrDefault()));
+    String username = SecretView.decode(data.get(keys.usernameOrDefault()));
+    String password = SecretView.decode(data.get(keys.passwordOrDefault()));
     if (database == null || username == null || password == null) {
       return new Probe.Unreachable("the credentials Secret lacks a key");
     }
@@ -47,7 +46,7 @@ final class DatabaseAccess {
     if (secret == null || secret.getData() == null) {
       return null;
     }
-    return decode(secret.getData().get(keys(dbm).databaseOrDefault()));
+    return SecretView.decode(secret.getData().get(keys(dbm).databaseOrDefault()));
   }
 
   /** The values to scrub from anything the operator writes: the password, decoded. */
@@ -55,22 +54,11 @@ final class DatabaseAccess {
     if (secret == null || secret.getData() == null) {
       return List.of();
     }
-    String password = decode(secret.getData().get(keys(dbm).passwordOrDefault()));
+    String password = SecretView.decode(secret.getData().get(keys(dbm).passwordOrDefault()));
     return password == null ? List.of() : List.of(password);
   }
 
   private static SecretKeys keys(DatabaseMigration dbm) {
     return dbm.getSpec().getDatabase().getCredentialsSecret().keysOrDefault();
-  }
-
-  private static String decode(String base64) {
-    if (base64 == null) {
-      return null;
-    }
-    try {
-      return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
   }
 }

@@ -43,7 +43,8 @@ public record SecretView(String name, Set<String> keys, Set<String> emptyKeys,
     return dbm.getSpec().getDatabase().getCredentialsSecret().keysOrDefault();
   }
 
-  private static String decode(String base64) {
+  /** A Secret value as text; null when absent or not base64. */
+  public static String decode(String base64) {
     if (base64 == null) {
       return null;
     }
