@@ -12,8 +12,6 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
@@ -23,22 +21,7 @@ import org.junit.jupiter.api.Test;
  * left in the database.
  */
 @Order(4)
-class DeletionE2E {
-
-  static RealCluster cluster;
-  static Migrations migrations;
-
-  @AfterEach
-  void dropNamespaces() {
-    cluster.dropNamespaces();
-  }
-
-  @BeforeAll
-  static void operator() {
-    cluster = RealCluster.get();
-    OperatorInstall.shared(cluster);
-    migrations = new Migrations(cluster);
-  }
+class DeletionE2E extends ClusterScenario {
 
   @Test
   void aResourceDeletedMidRunTakesItsJobAndPodThroughTheGarbageCollector() throws Exception {

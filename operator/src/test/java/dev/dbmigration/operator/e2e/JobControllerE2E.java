@@ -10,8 +10,6 @@ import dev.dbmigration.operator.api.v1alpha1.Reasons;
 import dev.dbmigration.operator.testing.ScenarioTable;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
@@ -21,22 +19,7 @@ import org.junit.jupiter.api.Test;
  * can never start named within seconds and its run ended, not left Running for half an hour.
  */
 @Order(3)
-class JobControllerE2E {
-
-  static RealCluster cluster;
-  static Migrations migrations;
-
-  @AfterEach
-  void dropNamespaces() {
-    cluster.dropNamespaces();
-  }
-
-  @BeforeAll
-  static void operator() {
-    cluster = RealCluster.get();
-    OperatorInstall.shared(cluster);
-    migrations = new Migrations(cluster);
-  }
+class JobControllerE2E extends ClusterScenario {
 
   @Test
   void aFailingMigrationUnderBackoffLimitZeroRunsOnePodAndReportsTheToolsWordsMasked()

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
@@ -22,24 +21,12 @@ import org.junit.jupiter.api.Test;
  * Job and one success Event.
  */
 @Order(8)
-class OperatorHaE2E {
-
-  static RealCluster cluster;
-  static Migrations migrations;
-  static OperatorInstall operator;
-
-  @BeforeAll
-  static void operator() {
-    cluster = RealCluster.get();
-    operator = OperatorInstall.shared(cluster);
-    migrations = new Migrations(cluster);
-  }
+class OperatorHaE2E extends ClusterScenario {
 
   @AfterEach
   void oneReplicaAgain() {
     operator.upgrade(OperatorInstall.sharedValues());
     operator.awaitReady();
-    cluster.dropNamespaces();
   }
 
   @Test

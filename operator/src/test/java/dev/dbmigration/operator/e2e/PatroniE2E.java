@@ -13,8 +13,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
@@ -25,22 +23,7 @@ import org.junit.jupiter.api.Test;
  * the database exactly once; Patroni killed inside the leader leaves nothing applied twice.
  */
 @Order(6)
-class PatroniE2E {
-
-  static RealCluster cluster;
-  static Migrations migrations;
-
-  @AfterEach
-  void dropNamespaces() {
-    cluster.dropNamespaces();
-  }
-
-  @BeforeAll
-  static void operator() {
-    cluster = RealCluster.get();
-    OperatorInstall.shared(cluster);
-    migrations = new Migrations(cluster);
-  }
+class PatroniE2E extends ClusterScenario {
 
   @Test
   void aFailoverMidRunIsNamedAndTheRunRetriedOnTheNewLeaderOnce() throws Exception {

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
@@ -32,26 +31,16 @@ import org.junit.jupiter.api.Test;
  * stopped.
  */
 @Order(7)
-class PrEnvironmentE2E {
+class PrEnvironmentE2E extends ClusterScenario {
 
   static final Path CHART = RealCluster.REPO.resolve("examples/pr-preview");
   static final String BUILD_2_HEAD = "9a0b1c2d3e4f";
-  static RealCluster cluster;
-  static Migrations migrations;
-  static OperatorInstall operator;
 
   @AfterEach
   void operatorBack() {
     if (operator.pods().isEmpty()) {
       operator.scale(1);
     }
-  }
-
-  @BeforeAll
-  static void operator() {
-    cluster = RealCluster.get();
-    operator = OperatorInstall.shared(cluster);
-    migrations = new Migrations(cluster);
   }
 
   @Test

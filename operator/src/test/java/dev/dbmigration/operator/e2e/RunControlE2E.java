@@ -15,8 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
@@ -26,22 +24,7 @@ import org.junit.jupiter.api.Test;
  * while another resource waits for the same database.
  */
 @Order(5)
-class RunControlE2E {
-
-  static RealCluster cluster;
-  static Migrations migrations;
-
-  @AfterEach
-  void dropNamespaces() {
-    cluster.dropNamespaces();
-  }
-
-  @BeforeAll
-  static void operator() {
-    cluster = RealCluster.get();
-    OperatorInstall.shared(cluster);
-    migrations = new Migrations(cluster);
-  }
+class RunControlE2E extends ClusterScenario {
 
   /**
    * Issue 19: kubectl wait right after a rerun request returned on the last run's Ready. A

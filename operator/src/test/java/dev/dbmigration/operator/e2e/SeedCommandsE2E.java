@@ -12,8 +12,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
@@ -24,22 +22,7 @@ import org.junit.jupiter.api.Test;
  * holds, kubectl logs shows alembic's own words, and kubectl get dbm shows the columns.
  */
 @Order(2)
-class SeedCommandsE2E {
-
-  static RealCluster cluster;
-  static Migrations migrations;
-
-  @AfterEach
-  void dropNamespaces() {
-    cluster.dropNamespaces();
-  }
-
-  @BeforeAll
-  static void operator() {
-    cluster = RealCluster.get();
-    OperatorInstall.shared(cluster);
-    migrations = new Migrations(cluster);
-  }
+class SeedCommandsE2E extends ClusterScenario {
 
   @Test
   void everySeedCommandRunsInARealPodAndLeavesTheDatabaseWhereTheStatusSays() throws Exception {
