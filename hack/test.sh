@@ -10,6 +10,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# One run at a time on a machine: runs share the one cluster, and each stops it when it ends.
+exec 9>/var/lock/dbm-e2e.lock
+if ! flock -n 9; then
+  echo "another hack/test.sh is running on this machine; waiting for it to end" >&2
+  flock 9
+fi
+
 hack/install-deps.sh
 hack/install-deps.sh cluster
 

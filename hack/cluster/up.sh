@@ -29,9 +29,19 @@ start=$SECONDS
 node_ready() {
   [ "$(kubectl get node "$node_name" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" = True ]
 }
-healthy() {
+all_running() {
   for c in "${components[@]}"; do [ -n "$(pid_of "$c")" ] || return 1; done
-  kubectl get --raw /readyz >/dev/null 2>&1 && node_ready
+}
+# healthy: every process runs, the API server is ready and the node Ready. A running cluster under
+# load (a test run's pods starting) can miss a node heartbeat or a readyz: while every process
+# lives, give it a minute before calling it broken, for a cluster torn down is every user's run lost.
+healthy() {
+  all_running || return 1
+  local deadline=$((SECONDS + 60))
+  until kubectl get --raw /readyz >/dev/null 2>&1 && node_ready; do
+    all_running && [ "$SECONDS" -lt "$deadline" ] || return 1
+    sleep 1
+  done
 }
 # import_images: builds what changed (cached) and imports it; the sandbox needs pause before the
 # kubelet starts any pod.
@@ -88,8 +98,8 @@ launch() {
     containerd) bin=$(command -v containerd) ;;
     *) bin="$node_bin/$name" ;;
   esac
-  # 8>&-: the child must not inherit (and so hold) the lock of up/down
-  setsid "$bin" "$@" >>"$state/logs/$name.log" 2>&1 </dev/null 8>&- &
+  # 8>&- 9>&-: the child must not inherit (and so hold) the lock of up/down or of hack/test.sh
+  setsid "$bin" "$@" >>"$state/logs/$name.log" 2>&1 </dev/null 8>&- 9>&- &
   echo $! > "$state/run/$name.pid"
   # until the child has exec'd, /proc/PID/exe is still bash or setsid
   wait_until 10 "$name to start" bash -c "[ \"\$(readlink /proc/$!/exe)\" = '$bin' ]"
