@@ -38,7 +38,7 @@ public final class InstalledCrdCheck {
       + DatabaseMigration.GROUP;
   /** Where the build puts the CRD it generates from the API classes (and so into the jar). */
   static final String OWN_CRD = "/META-INF/fabric8/" + CRD_NAME + "-v1.yml";
-  static final String UPDATE = "kubectl apply --server-side -k crds/";
+  static final String UPDATE = "kubectl apply --server-side --force-conflicts -k crds/";
   private static final int MAX_SHOWN = 5;
   private static final long RECHECK_SECONDS = 10;
   private static final Logger LOG = LoggerFactory.getLogger(InstalledCrdCheck.class);

@@ -110,7 +110,7 @@ public final class OperatorInstall {
     // Helm installs a chart's CRD only where there is none and never upgrades it; the README
     // has users apply crds/ after an upgrade, and so does this, or the operator is not ready
     // (it checks the installed CRD is its own).
-    cluster.kubectl("apply", "--server-side", "--force-conflicts", "-f",
+    cluster.kubectl("apply", "--server-side", "--force-conflicts", "-k",
         RealCluster.REPO.resolve("crds").toString());
     InstallCommand install = new Helm(CHART).install().withName(release)
         .withNamespace(namespace).withKubeConfig(cluster.kubeconfig()).withTimeout(180);

@@ -81,7 +81,7 @@ class InstalledCrdIT {
       assertThat(readyz).contains("not ready: the installed CustomResourceDefinition "
               + "databasemigrations.dbmigration.dev is not the one this operator was built with",
           "its v1alpha1 schema differs at spec.database.credentialsSecret.keys.database pattern",
-          "kubectl apply --server-side -k crds/");
+          "kubectl apply --server-side --force-conflicts -k crds/");
       assertThat(get(health, "/healthz")).startsWith("200 ");
 
       DatabaseMigrationStatus answered = await("the resource without a spec is answered")
