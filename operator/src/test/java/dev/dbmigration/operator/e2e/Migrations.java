@@ -112,6 +112,17 @@ public final class Migrations {
         .withLabel("batch.kubernetes.io/job-name", job).list().getItems();
   }
 
+  /**
+   * The resource's Events once one has {@code reason}: the operator posts an Event after the
+   * status write it announces, so a test that saw the status may be a moment early.
+   */
+  public List<Event> eventsOnce(String namespace, String name, String reason) {
+    return org.awaitility.Awaitility.await("a " + reason + " Event of " + namespace + "/" + name)
+        .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+        .until(() -> events(namespace, name),
+            l -> l.stream().anyMatch(e -> reason.equals(e.getReason())));
+  }
+
   public List<Event> events(String namespace, String name) {
     return cluster.client().v1().events().inNamespace(namespace).list().getItems().stream()
         .filter(e -> name.equals(e.getInvolvedObject().getName())

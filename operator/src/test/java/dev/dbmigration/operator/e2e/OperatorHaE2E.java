@@ -56,7 +56,7 @@ class OperatorHaE2E extends ClusterScenario {
     }
     DatabaseMigrationStatus done = migrations.await(ns, "app", "Succeeded", Migrations.RUN,
         s -> s.getPhase().isFinal());
-    long succeededEvents = migrations.events(ns, "app").stream()
+    long succeededEvents = migrations.eventsOnce(ns, "app", Reasons.MIGRATION_SUCCEEDED).stream()
         .filter(e -> Reasons.MIGRATION_SUCCEEDED.equals(e.getReason())).count();
     String observed = done.getPhase() + ", " + migrations.jobs(ns).size() + " Job, "
         + succeededEvents + " success Event, handed over within 5 s: " + (handover < 5000);
