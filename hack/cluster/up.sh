@@ -98,8 +98,16 @@ launch() {
     containerd) bin=$(command -v containerd) ;;
     *) bin="$node_bin/$name" ;;
   esac
-  # 8>&- 9>&-: the child must not inherit (and so hold) the lock of up/down or of hack/test.sh
-  setsid "$bin" "$@" >>"$state/logs/$name.log" 2>&1 </dev/null 8>&- 9>&- &
+  (
+    # The daemon must inherit none of its caller's files: an inherited lock (hack/test.sh's fd 9,
+    # up/down's, or fd 3 of a `flock LOCKFILE hack/cluster/up.sh` caller) would be held by the
+    # daemon for the whole life of the cluster, and every later run would wait for it for ever.
+    for fd in /proc/$BASHPID/fd/*; do
+      fd=${fd##*/}
+      if [ "$fd" -gt 2 ]; then eval "exec $fd>&-"; fi
+    done
+    exec setsid "$bin" "$@" >>"$state/logs/$name.log" 2>&1 </dev/null
+  ) &
   echo $! > "$state/run/$name.pid"
   # until the child has exec'd, /proc/PID/exe is still bash or setsid
   wait_until 10 "$name to start" bash -c "[ \"\$(readlink /proc/$!/exe)\" = '$bin' ]"
