@@ -6,7 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The operator module's test classes, run from the repository's root (where bundle/ is).
-./mvnw -B -q -ntp test-compile -pl operator -am
-./mvnw -B -q -ntp org.codehaus.mojo:exec-maven-plugin:3.6.4:java -pl operator \
-  -Dexec.mainClass=dev.dbmigration.operator.install.OlmBundle -Dexec.classpathScope=test
+# The class path comes from the same reactor build (-am), so the local-kit module the tests use
+# need not be installed in ~/.m2: a `-pl operator` run on its own cannot resolve it.
+./mvnw -B -q -ntp test-compile dependency:build-classpath -pl operator -am \
+  -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+java -cp "operator/target/test-classes:operator/target/classes:$(cat operator/target/test-classpath.txt)" \
+  dev.dbmigration.operator.install.OlmBundle
 git status --short bundle/
