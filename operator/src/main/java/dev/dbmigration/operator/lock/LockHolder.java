@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -42,6 +43,16 @@ public final class LockHolder {
   public LockHolder(LockArguments arguments, PrintStream out) {
     this.arguments = arguments;
     this.out = out;
+  }
+
+  /**
+   * The operator image's entrypoint as this JVM can run it (this java, this classpath): what
+   * stands for the image where a local Job runner runs a migration pod's lock sidecar as a
+   * process (local mode, the tests).
+   */
+  public static List<String> entrypointOfThisJvm() {
+    return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), "dev.dbmigration.operator.Main");
   }
 
   /** Holds the lock until {@link #stop}; 0 when stopped, 1 when the session broke. */
