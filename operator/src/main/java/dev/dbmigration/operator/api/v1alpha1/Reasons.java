@@ -41,6 +41,11 @@ public final class Reasons {
   /** SchemaDrift: the check could not run (an old engine, no models); the message says why. */
   public static final String DRIFT_CHECK_UNAVAILABLE = "DriftCheckUnavailable";
   public static final String DRIFT_CHECK_RUNNING = "DriftCheckRunning";
+  /**
+   * The cluster dropped the lock sidecar's restartPolicy (no native sidecars before Kubernetes
+   * 1.29): the Job is removed before it runs, instead of hanging on a sidecar that never ends.
+   */
+  public static final String DATABASE_LOCK_UNSUPPORTED = "DatabaseLockUnsupported";
 
   private Reasons() {
   }
