@@ -105,7 +105,7 @@ public final class Planner {
     return new Plan.Report(new Outcome(new MigrationState(Phase.Pending,
         Reasons.WAITING_FOR_OTHER_MIGRATION, message), Run.none(running.run().rerun())
         .withImage(running.run().image()), running.check(), settings.otherRunRecheck(),
-        running.attempts(), null, running.identity()));
+        running.attempts(), null, running.identity()).withPlan(running.plan()));
   }
 
   /** The decisions about one run, once the spec is usable and its identity known. */
