@@ -16,8 +16,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
@@ -29,22 +27,7 @@ import org.junit.jupiter.api.Test;
  * and the waiting run goes on and applies the revision once.
  */
 @Order(42)
-class DatabaseLockE2E {
-
-  static RealCluster cluster;
-  static Migrations migrations;
-
-  @AfterEach
-  void dropNamespaces() {
-    cluster.dropNamespaces();
-  }
-
-  @BeforeAll
-  static void operator() {
-    cluster = RealCluster.get();
-    OperatorInstall.shared(cluster);
-    migrations = new Migrations(cluster);
-  }
+class DatabaseLockE2E extends ClusterScenario {
 
   @Test
   void twoRunnersNeverInterleaveAndALockGoesWithItsHoldersSession() throws Exception {

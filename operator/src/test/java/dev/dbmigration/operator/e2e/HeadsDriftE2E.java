@@ -12,8 +12,6 @@ import io.fabric8.kubernetes.api.model.Condition;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
@@ -24,22 +22,7 @@ import org.junit.jupiter.api.Test;
  * as SchemaDrift, and the run itself stays Succeeded.
  */
 @Order(41)
-class HeadsDriftE2E {
-
-  static RealCluster cluster;
-  static Migrations migrations;
-
-  @AfterEach
-  void dropNamespaces() {
-    cluster.dropNamespaces();
-  }
-
-  @BeforeAll
-  static void operator() {
-    cluster = RealCluster.get();
-    OperatorInstall.shared(cluster);
-    migrations = new Migrations(cluster);
-  }
+class HeadsDriftE2E extends ClusterScenario {
 
   @Test
   void anUpgradeToHeadWithTwoHeadsIsRefusedBeforeItTouchesTheDatabase() throws Exception {

@@ -11,8 +11,6 @@ import dev.dbmigration.operator.testing.ScenarioTable;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
@@ -23,27 +21,12 @@ import org.junit.jupiter.api.Test;
  * runs exactly the revisions the plan showed.
  */
 @Order(40)
-class PlanApprovalE2E {
+class PlanApprovalE2E extends ClusterScenario {
 
   private static final Pattern PLANNED = Pattern.compile(
       "(?m)^-- Running upgrade (.*? -> [0-9a-f]+)");
   private static final Pattern APPLIED = Pattern.compile(
       "(?m)\\] Running upgrade (.*? -> [0-9a-f]+)");
-
-  static RealCluster cluster;
-  static Migrations migrations;
-
-  @AfterEach
-  void dropNamespaces() {
-    cluster.dropNamespaces();
-  }
-
-  @BeforeAll
-  static void operator() {
-    cluster = RealCluster.get();
-    OperatorInstall.shared(cluster);
-    migrations = new Migrations(cluster);
-  }
 
   @Test
   void aManualApprovalRunsExactlyThePlanAndANewImageVoidsTheOldApproval() throws Exception {
