@@ -19,6 +19,7 @@ import dev.dbmigration.operator.testing.KubeApiServerSupport;
 import dev.dbmigration.operator.testing.OperatorHarness;
 import dev.dbmigration.operator.testing.ScenarioTable;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -78,6 +79,12 @@ class PlanAndLockIT {
         databases.cluster().apply(twoHeads);
         DatabaseMigrationStatus refused = awaitStatus(databases, heads.namespace(), "app",
             s -> s.getPhase().isFinal());
+        // The plan is rendered offline: neither its ConfigMap nor the status nor an Event
+        // carries the database's password.
+        String shown = Serialization.asJson(admin.configMaps().inNamespace(env.namespace())
+            .withName(awaiting.getPlan().getConfigMap()).get()) + Serialization.asJson(done)
+            + Serialization.asJson(admin.v1().events().inNamespace(env.namespace()).list());
+        assertThat(shown).doesNotContain(env.db().password());
         String observed = "AwaitingApproval with plan " + awaiting.getPlan().getRange()
             + ", sha256 of the ConfigMap = digest: " + digest.equals(awaiting.getPlan()
             .getDigest()) + ", SQL shown: " + text.contains("CREATE TABLE station")
