@@ -90,6 +90,10 @@ def run_migrations_online() -> None:
         with engine.connect() as connection:
             if os.environ.get("DBMIGRATION_LOCK_HELD") != "true":
                 with connection.begin():
+                    # A session busy in a statement notices its client is gone only when the
+                    # statement ends; PostgreSQL 14+ checks every 2 s with this, so a replica
+                    # that dies mid-migration frees the lock instead of holding it to the end.
+                    connection.exec_driver_sql("SET client_connection_check_interval = '2s'")
                     connection.exec_driver_sql(LOCK)
             context.configure(
                 connection=connection,
