@@ -83,6 +83,7 @@ class DatabaseLockE2E extends ClusterScenario {
         s.setTarget("head");
       });
       beforeKill = awaitLock(db, key, List.of("granted", "dbmigration-lock waiting"));
+      long killed = System.nanoTime();
       for (Pod pod : migrations.podsOf(ns, holder.getMetadata().getName())) {
         cluster.client().pods().inNamespace(ns).withName(pod.getMetadata().getName())
             .withGracePeriod(0).delete();
@@ -91,12 +92,17 @@ class DatabaseLockE2E extends ClusterScenario {
           .withName(holder.getMetadata().getName())
           .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
       afterKill = awaitLock(db, key, List.of("dbmigration-lock granted"));
+      // Bounded by the env.py's client_connection_check_interval: the holder was mid-statement.
+      long releasedMs = Duration.ofNanos(System.nanoTime() - killed).toMillis();
+      assertThat(releasedMs).isLessThan(30_000);
       gate.awaitMigrationWaiting(Migrations.RUN);
       gate.close();
       DatabaseMigrationStatus applied = migrations.awaitFinished(ns, "app", up);
       String second = "before the kill: " + beforeKill + "; after: " + afterKill + "; the run: "
           + applied.getPhase() + " at " + applied.getRevision().getCurrent() + ", effect rows "
           + db.query("SELECT count(*) FROM effect");
+      System.out.println("[lock] released " + releasedMs + " ms after the holder's pod was"
+          + " deleted");
       ScenarioTable.E2E.row("database lock: its holder's pod killed, the lock goes with the"
           + " session (Patroni)", "before the kill: [app granted, dbmigration-lock waiting];"
           + " after: [dbmigration-lock granted]; the run: Succeeded at c0ffee000001, effect rows"
