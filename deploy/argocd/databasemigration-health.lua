@@ -1,6 +1,7 @@
 -- Argo CD health of a DatabaseMigration (dbmigration.dev/v1alpha1): Healthy once the current
 -- generation's migration succeeded, Degraded when it failed or the spec is invalid, Suspended
--- while spec.suspend holds a run, Progressing otherwise (waiting for the database, running).
+-- while spec.suspend holds a run or a plan awaits a person's approval, Progressing otherwise
+-- (waiting for the database, planning, running).
 local hs = {}
 local status = obj.status
 if status == nil or status.observedGeneration == nil then
@@ -33,7 +34,7 @@ if phase == "Succeeded" then
   hs.status = "Healthy"
 elseif phase == "Failed" or phase == "Invalid" then
   hs.status = "Degraded"
-elseif reason == "Suspended" then
+elseif reason == "Suspended" or phase == "AwaitingApproval" then
   hs.status = "Suspended"
 else
   hs.status = "Progressing"

@@ -9,6 +9,11 @@
 #                        localhost/wps-api:build-2    build-1 + operator/src/test/resources/e2e/wps-api-build-2/*.py
 #                                                     in /app/bootstrap/migrations/versions
 #                        localhost/wps-api:root       build-1 without USER (runs as root)
+#                        localhost/wps-api:drift      build-1 + alembic 1.13 from PyPI in /opt/alembic
+#                                                     (hack/images/drift/requirements.txt, on
+#                                                     PYTHONPATH and PATH): `alembic check`
+#                        build-1 also holds operator/src/test/resources/alembic-heads at /app/heads,
+#                        alembic-drift at /app/drift and alembic-locking at /app/locking
 #   patroni-<hash>.tar   localhost/patroni:3.0.2      base + postgresql-15, patroni; USER 999
 # The three wps-api tags share their layers, and wps-api and patroni share the base layer.
 #
@@ -123,11 +128,16 @@ wps_api() {
   local dir t=$SECONDS
   base
   if dir=$(step wps-api-layers "$(hash examples/alembic operator/src/test/resources/alembic-failing \
-      operator/src/test/resources/alembic-gated operator/src/test/resources/e2e/wps-api-build-2 -- "$packer")"); then
+      operator/src/test/resources/alembic-gated operator/src/test/resources/alembic-heads \
+      operator/src/test/resources/alembic-drift operator/src/test/resources/alembic-locking \
+      operator/src/test/resources/e2e/wps-api-build-2 -- "$packer")"); then
     mkdir -p "$dir/app/app" "$dir/build-2/app/bootstrap/migrations/versions"
     cp -r examples/alembic "$dir/app/app/bootstrap"
     cp -r operator/src/test/resources/alembic-failing "$dir/app/app/failing"
     cp -r operator/src/test/resources/alembic-gated "$dir/app/app/gated"
+    cp -r operator/src/test/resources/alembic-heads "$dir/app/app/heads"
+    cp -r operator/src/test/resources/alembic-drift "$dir/app/app/drift"
+    cp -r operator/src/test/resources/alembic-locking "$dir/app/app/locking"
     cp operator/src/test/resources/e2e/wps-api-build-2/*.py "$dir/build-2/app/bootstrap/migrations/versions/"
     for d in "$dir/app" "$dir/build-2"; do
       find "$d" -name __pycache__ -prune -exec rm -rf {} +
@@ -139,11 +149,32 @@ wps_api() {
     layer "$dir/build-2" "$dir/build-2.tar" --clamp-mtime
     done_step "$dir" "$t"
   fi
-  # config [USER]: without USER the image runs as root (the "root" tag).
+  # The drift variant's layer: a newer alembic from PyPI (pip, the package registry) beside
+  # Debian's, first on PYTHONPATH and PATH. Cached by its pinned requirements.
+  local drift t2=$SECONDS
+  if drift=$(step wps-api-drift "$(hash $images/drift -- "$packer")"); then
+    mkdir -p "$drift/layer/opt/alembic/bin"
+    "$python" -m pip install --quiet --root-user-action=ignore --no-deps --no-compile --disable-pip-version-check \
+      --target "$drift/layer/opt/alembic/lib" -r $images/drift/requirements.txt >&2
+    cat > "$drift/layer/opt/alembic/bin/alembic" <<'PY'
+#!/usr/bin/python3
+import sys
+from alembic.config import main
+sys.exit(main())
+PY
+    find "$drift/layer" -name __pycache__ -prune -exec rm -rf {} +
+    chown -R 0:0 "$drift/layer"
+    find "$drift/layer" -type d -exec chmod 0755 {} +
+    find "$drift/layer" -type f -exec chmod 0644 {} +
+    chmod 0755 "$drift/layer/opt/alembic/bin/alembic"
+    layer "$drift/layer" "$drift/layer.tar" --clamp-mtime
+    done_step "$drift" "$t2"
+  fi
+  # config [USER [PATH_PREFIX PYTHONPATH]]: without USER the image runs as root (the "root" tag).
   config() {
     cat <<EOF
-{"Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8",
-         "PYTHONDONTWRITEBYTECODE=1", "PYTHONUNBUFFERED=1", "HOME=/tmp"],
+{"Env": ["PATH=${2:-}/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8",
+         "PYTHONDONTWRITEBYTECODE=1", "PYTHONUNBUFFERED=1", "HOME=/tmp"${3:+, \"PYTHONPATH=$3\"}],
  "WorkingDir": "/app", "Cmd": ["python3", "-m", "http.server", "8080"],
  "ExposedPorts": {"8080/tcp": {}}${1:+, \"User\": \"$1\"}}
 EOF
@@ -155,7 +186,9 @@ EOF
  {"tags": ["localhost/wps-api:build-2"], "layers": ["$base_layer", "$dir/app.tar", "$dir/build-2.tar"],
   "config": $(config 10001:0)},
  {"tags": ["localhost/wps-api:root"], "layers": ["$base_layer", "$dir/app.tar"],
-  "config": $(config)}]}
+  "config": $(config)},
+ {"tags": ["localhost/wps-api:drift"], "layers": ["$base_layer", "$dir/app.tar", "$drift/layer.tar"],
+  "config": $(config 10001:0 /opt/alembic/bin: /opt/alembic/lib)}]}
 EOF
 )"
 }

@@ -67,6 +67,10 @@ the two differ. */}}
 - apiGroups: [""]
   resources: [secrets]
   verbs: [get, list, watch]
+# A run's plan (spec.plan): one ConfigMap per resource, replaced by the next; no informer.
+- apiGroups: [""]
+  resources: [configmaps]
+  verbs: [get, create, update]
 - apiGroups: [""]
   resources: [events]
   verbs: [create, patch]

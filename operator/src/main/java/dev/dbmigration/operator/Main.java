@@ -1,5 +1,7 @@
 package dev.dbmigration.operator;
 
+import dev.dbmigration.operator.lock.LockArguments;
+import dev.dbmigration.operator.lock.LockHolder;
 import dev.dbmigration.operator.runtime.HealthServer;
 import dev.dbmigration.operator.runtime.MetricsServer;
 import dev.dbmigration.operator.runtime.MigrationOperator;
@@ -20,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * Local mode is a tool of its own (the local module: hack/run.sh local), not in this jar or
  * image.
  * {@code ... wait NAME} blocks until that DatabaseMigration succeeded, for an app's init
- * container (see {@link WaitForMigration}).
+ * container (see {@link WaitForMigration}); {@code ... lock ...} holds a migration's database
+ * lock in its pod (see {@link LockHolder}).
  */
 public final class Main {
 
@@ -37,6 +40,9 @@ public final class Main {
     }
     if (args.length > 0 && args[0].equals("wait")) {
       System.exit(waitForMigration(Arrays.copyOfRange(args, 1, args.length)));
+    }
+    if (args.length > 0 && args[0].equals("lock")) {
+      System.exit(holdLock(Arrays.copyOfRange(args, 1, args.length)));
     }
     OperatorSettings settings;
     try {
@@ -74,6 +80,28 @@ public final class Main {
       System.exit(1);
     }
     stopped.await();
+  }
+
+  private static int holdLock(String[] args) throws InterruptedException {
+    LockArguments arguments;
+    try {
+      arguments = LockArguments.parse(args, System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      return 2;
+    }
+    LockHolder holder = new LockHolder(arguments, System.out);
+    // SIGTERM (the kubelet stops a native sidecar once the engine's container has ended): end
+    // the session, so the lock is free before the process is.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      holder.stop();
+      try {
+        holder.awaitEnded(java.time.Duration.ofSeconds(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "release-lock"));
+    return holder.run();
   }
 
   private static int waitForMigration(String[] args) throws InterruptedException {

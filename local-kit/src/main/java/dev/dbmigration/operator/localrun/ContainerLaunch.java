@@ -21,20 +21,35 @@ record ContainerLaunch(List<String> command, Map<String, String> environment, Pa
   static ContainerLaunch of(PodSpec spec, Container container, EnvResolver resolver,
       ImageMapping images, Map<String, String> baseEnvironment) throws JobStartException {
     checkSupported(spec, container);
+    return launch(container, resolver, images, baseEnvironment);
+  }
+
+  /** A native sidecar of the pod (an init container with restartPolicy Always). */
+  static ContainerLaunch ofSidecar(Container container, EnvResolver resolver, ImageMapping images,
+      Map<String, String> baseEnvironment) throws JobStartException {
+    return launch(container, resolver, images, baseEnvironment);
+  }
+
+  private static ContainerLaunch launch(Container container, EnvResolver resolver,
+      ImageMapping images, Map<String, String> baseEnvironment) throws JobStartException {
     Map<String, String> containerEnv = resolver.resolve(container.getEnv());
     Path workingDir = images.workingDirFor(container.getImage(), container.getWorkingDir());
     Map<String, String> environment = new LinkedHashMap<>(baseEnvironment);
     environment.putAll(containerEnv);
 
     List<String> declared = new ArrayList<>();
-    if (container.getCommand() != null) {
+    boolean hasCommand = container.getCommand() != null && !container.getCommand().isEmpty();
+    if (hasCommand) {
       declared.addAll(container.getCommand());
+    } else {
+      declared.addAll(images.entrypointFor(container.getImage()));
     }
     if (container.getArgs() != null) {
       declared.addAll(container.getArgs());
     }
-    // Without a command the image's ENTRYPOINT would run, and a local directory has none.
-    if (container.getCommand() == null || container.getCommand().isEmpty()) {
+    // Without a command the image's ENTRYPOINT would run, and a local directory has none
+    // unless the mapping names one.
+    if (!hasCommand && images.entrypointFor(container.getImage()).isEmpty()) {
       throw new JobStartException("container " + container.getName()
           + " has no command; the local job runner cannot use the image's entrypoint");
     }
@@ -52,8 +67,10 @@ record ContainerLaunch(List<String> command, Map<String, String> environment, Pa
       throw new JobStartException("the local job runner runs pods with exactly one container, not "
           + spec.getContainers().size());
     }
-    if (spec.getInitContainers() != null && !spec.getInitContainers().isEmpty()) {
-      throw new JobStartException("init containers are not supported by the local job runner");
+    if (spec.getInitContainers() != null && spec.getInitContainers().stream()
+        .anyMatch(c -> !Sidecars.isSidecar(c))) {
+      throw new JobStartException("init containers other than native sidecars (restartPolicy"
+          + " Always) are not supported by the local job runner");
     }
     if (container.getEnvFrom() != null && !container.getEnvFrom().isEmpty()) {
       throw new JobStartException("envFrom is not supported by the local job runner");

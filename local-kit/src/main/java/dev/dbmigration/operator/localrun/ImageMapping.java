@@ -3,6 +3,7 @@ package dev.dbmigration.operator.localrun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -14,17 +15,42 @@ public final class ImageMapping {
 
   private final Map<String, Path> roots;
   private final Path defaultRoot;
+  private final Map<String, List<String>> entrypoints;
 
   /**
    * @param roots image reference, exactly as the Job names it, to directory
    * @param defaultRoot directory for every other image, or null to refuse them
    */
   public ImageMapping(Map<String, Path> roots, Path defaultRoot) {
+    this(roots, defaultRoot, Map.of());
+  }
+
+  private ImageMapping(Map<String, Path> roots, Path defaultRoot,
+      Map<String, List<String>> entrypoints) {
     Map<String, Path> copy = new LinkedHashMap<>();
     Objects.requireNonNull(roots, "roots").forEach((image, dir) ->
         copy.put(Objects.requireNonNull(image, "image"), absolute(dir)));
     this.roots = Map.copyOf(copy);
     this.defaultRoot = defaultRoot == null ? null : absolute(defaultRoot);
+    this.entrypoints = Map.copyOf(entrypoints);
+  }
+
+  /**
+   * This mapping, with {@code image}'s ENTRYPOINT standing as {@code command} on this machine
+   * (for a container that gives only args, such as the operator's own image in a migration
+   * pod's lock sidecar). Such an image runs in the directory the JVM runs in.
+   */
+  public ImageMapping withEntrypoint(String image, List<String> command) {
+    Map<String, List<String>> more = new LinkedHashMap<>(entrypoints);
+    more.put(Objects.requireNonNull(image, "image"), List.copyOf(command));
+    Map<String, Path> moreRoots = new LinkedHashMap<>(roots);
+    moreRoots.putIfAbsent(image, Path.of(""));
+    return new ImageMapping(moreRoots, defaultRoot, more);
+  }
+
+  /** The command standing for {@code image}'s ENTRYPOINT; empty when it has none here. */
+  public List<String> entrypointFor(String image) {
+    return image == null ? List.of() : entrypoints.getOrDefault(image, List.of());
   }
 
   /** Only the listed images; any other fails its Job. */

@@ -141,6 +141,27 @@ final class JobExecution implements Runnable {
   private Result runContainer(Pod pod, Container container, ContainerLaunch launch,
       Duration remaining) {
     String podName = pod.getMetadata().getName();
+    EnvResolver resolver = new EnvResolver(new ClusterSecrets(context.client(), namespace()),
+        podName, namespace());
+    Sidecars sidecars;
+    try {
+      sidecars = Sidecars.start(pod.getSpec(), c -> ContainerLaunch.ofSidecar(c, resolver,
+          context.images(), context.baseEnvironment()), name -> logFile(podName + "-" + name),
+          remaining == null ? null : Instant.now().plus(remaining));
+    } catch (JobStartException e) {
+      return startFailed(pod, container, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Result.STOPPED;
+    }
+    try (sidecars) {
+      return runMain(pod, container, launch, remaining);
+    }
+  }
+
+  private Result runMain(Pod pod, Container container, ContainerLaunch launch,
+      Duration remaining) {
+    String podName = pod.getMetadata().getName();
     Instant startedAt = Instant.now();
     context.pods().running(pod, container, startedAt);
     ProcessRun run;

@@ -100,6 +100,10 @@ final class ProcessRun {
         Duration.between(startedAt, Instant.now()));
   }
 
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
   /** Ends the run from outside: its {@link #await} reports {@link Ending#STOPPED}. */
   void stop() {
     stopped = true;

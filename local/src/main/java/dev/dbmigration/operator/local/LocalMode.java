@@ -1,5 +1,6 @@
 package dev.dbmigration.operator.local;
 
+import dev.dbmigration.operator.lock.LockHolder;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseSpec;
@@ -80,7 +81,8 @@ public final class LocalMode {
           settings.projectDir());
 
       try (LocalJobRunner runner = new LocalJobRunner(client,
-               ImageMapping.allTo(settings.projectDir()),
+               ImageMapping.allTo(settings.projectDir()).withEntrypoint(
+                   OperatorSettings.DEFAULT_OPERATOR_IMAGE, LockHolder.entrypointOfThisJvm()),
                Map.of("PYTHONDONTWRITEBYTECODE", "1"), Set.of(namespace)).start();
            MigrationOperator operator = new MigrationOperator(client,
                new OperatorSettings(Set.of(namespace), 0))) {

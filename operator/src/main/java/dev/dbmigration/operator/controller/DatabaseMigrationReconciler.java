@@ -4,6 +4,7 @@ import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.Phase;
 import dev.dbmigration.operator.api.v1alpha1.Reasons;
 import dev.dbmigration.operator.database.RevisionReader;
+import dev.dbmigration.operator.model.job.Labels;
 import dev.dbmigration.operator.model.run.Run;
 import dev.dbmigration.operator.model.status.MigrationState;
 import dev.dbmigration.operator.plan.Observation;
@@ -50,8 +51,11 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
   /** Held by operators before 0.2 until they had deleted a resource's Jobs themselves. */
   public static final String LEGACY_FINALIZER = DatabaseMigration.GROUP + "/cleanup";
   private static final Logger LOG = LoggerFactory.getLogger(DatabaseMigrationReconciler.class);
-  /** Facts a plan can ask for: a database check and a history run's output. */
-  private static final int MOST_PLANS_PER_PASS = 3;
+  /**
+   * Facts a plan can ask for (a database check, a Job's output) and a plan kept, before the
+   * pass's last plan.
+   */
+  private static final int MOST_PLANS_PER_PASS = 5;
 
   private final Clock clock;
   private final Planner planner;
@@ -62,6 +66,7 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
   private StatusWriter status;
   private DatabaseRuns databaseRuns;
   private JobOutputs outputs;
+  private PlanStore plans;
 
   public DatabaseMigrationReconciler(OperatorSettings settings, MigrationMetrics metrics) {
     this(Clock.systemUTC(), new RevisionReader(), settings, metrics);
@@ -70,7 +75,8 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
   public DatabaseMigrationReconciler(Clock clock, RevisionReader revisionReader,
       OperatorSettings settings, MigrationMetrics metrics) {
     this.clock = clock;
-    this.planner = new Planner(PlannerSettings.of(settings.databaseCheck(), settings.backoff()));
+    this.planner = new Planner(PlannerSettings.of(settings.databaseCheck(), settings.backoff(),
+        settings.operatorImage()));
     this.database = new DatabaseAccess(revisionReader);
     this.metrics = metrics;
   }
@@ -91,6 +97,7 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     observer = new Observer(secrets, pods, workloads, clock);
     status = new StatusWriter(new MigrationEvents(context.getClient(), clock), metrics, clock);
     outputs = new JobOutputs(context.getClient());
+    plans = new PlanStore(context.getClient());
     sources.addAll(List.of(secrets, pods, workloads.deployments(), workloads.statefulSets()));
     return sources;
   }
@@ -117,6 +124,8 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     Outcome outcome;
     if (plan instanceof Plan.Start start) {
       outcome = start(dbm, context, observation, start);
+    } else if (plan instanceof Plan.Launch launch) {
+      outcome = launch(dbm, context, launch);
     } else if (plan instanceof Plan.Stop stop) {
       outcome = stop(context, stop);
     } else if (plan instanceof Plan.Report report) {
@@ -143,7 +152,11 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
         : "the operator could not act on this resource: " + KubernetesErrors.describe(e)
             + " (retried with backoff)";
     String reason = e instanceof JobRefusedException ? Reasons.JOB_REFUSED
+        : e instanceof PlanStore.PlanRefusedException ? Reasons.PLAN_UNAVAILABLE
         : Reasons.RECONCILE_ERROR;
+    if (e instanceof PlanStore.PlanRefusedException) {
+      message = e.getMessage();
+    }
     Run run = dbm.getStatus() == null ? Run.none(null) : Run.of(dbm.getStatus());
     try {
       status.write(dbm, new Outcome(new MigrationState(Phase.Pending, reason, message), run,
@@ -156,7 +169,8 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
   }
 
   private static boolean isQuestion(Plan plan) {
-    return plan instanceof Plan.CheckDatabase || plan instanceof Plan.ReadOutput;
+    return plan instanceof Plan.CheckDatabase || plan instanceof Plan.ReadOutput
+        || plan instanceof Plan.KeepPlan;
   }
 
   private Observation answer(DatabaseMigration dbm, Plan question, Observation observation) {
@@ -166,8 +180,34 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
       return observation.withProbe(database.probe(dbm, secret, check.leader().getHost()),
           DatabaseAccess.secretsToRedact(dbm, secret));
     }
+    if (question instanceof Plan.KeepPlan keep) {
+      if (keep.configMap() != null) {
+        plans.keep(dbm, keep.configMap());
+        LOG.info("kept plan {} of {} in ConfigMap {}", keep.plan().getDigest(),
+            keep.plan().getRange(), keep.configMap().getMetadata().getName());
+      }
+      return observation.withKeptPlan(keep.plan());
+    }
     Job job = ((Plan.ReadOutput) question).job();
-    return observation.withOutput(outputs.read(observation.pods(), job).orElse(""));
+    String printed = outputs.read(observation.pods(), job).orElse("");
+    boolean plan = Labels.COMPONENT_PLAN.equals(job.getMetadata().getLabels() == null ? null
+        : job.getMetadata().getLabels().get(Labels.COMPONENT));
+    return plan ? observation.withPlanOutput(printed) : observation.withOutput(printed);
+  }
+
+  /** Creates a Job that does not touch the schema (a plan, a drift check): no database guard. */
+  private Outcome launch(DatabaseMigration dbm, Context<DatabaseMigration> context,
+      Plan.Launch launch) {
+    Job job = launch.job();
+    try {
+      jobs.create(dbm, job, context);
+    } catch (KubernetesClientException e) {
+      throw new JobRefusedException(job.getMetadata().getName(), e);
+    }
+    LOG.info("created Job {}: {}", job.getMetadata().getName(),
+        launch.outcome().drift() != null ? launch.outcome().drift().message()
+            : launch.outcome().state().message());
+    return launch.outcome();
   }
 
   private Outcome start(DatabaseMigration dbm, Context<DatabaseMigration> context,
@@ -184,8 +224,26 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     if (result.busyWith() != null) {
       return ((Plan.Report) planner.busy(observation, start, result.busyWith())).outcome();
     }
+    if (droppedSidecar(job, result.created())) {
+      return stop(context, new Plan.Stop(result.created(), new Outcome(new MigrationState(
+          Phase.Failed, Reasons.DATABASE_LOCK_UNSUPPORTED, "the cluster dropped the restartPolicy"
+          + " of the lock sidecar (native sidecars need Kubernetes 1.29 or later), so Job "
+          + job.getMetadata().getName() + " is removed before it runs: upgrade the cluster, or"
+          + " set spec.databaseLock: false"), start.outcome().run(), start.outcome().check(),
+          null, start.outcome().attempts(), null, start.outcome().identity())));
+    }
     LOG.info("created Job {}: {}", job.getMetadata().getName(), start.outcome().state().message());
     return start.outcome().startedAt(result.created().getMetadata().getCreationTimestamp());
+  }
+
+  /** An API server without native sidecars drops an init container's restartPolicy. */
+  private static boolean droppedSidecar(Job asked, Job created) {
+    var askedInit = asked.getSpec().getTemplate().getSpec().getInitContainers();
+    var createdInit = created.getSpec().getTemplate().getSpec().getInitContainers();
+    if (askedInit == null || askedInit.isEmpty() || createdInit == null) {
+      return false;
+    }
+    return createdInit.stream().anyMatch(c -> c.getRestartPolicy() == null);
   }
 
   private Outcome stop(Context<DatabaseMigration> context, Plan.Stop stop) {

@@ -1,6 +1,7 @@
 package dev.dbmigration.operator.controller;
 
 import dev.dbmigration.operator.model.job.JobPodOutput;
+import dev.dbmigration.operator.model.job.Labels;
 import dev.dbmigration.operator.model.job.MigrationJobBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -19,6 +20,8 @@ final class JobOutputs {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobOutputs.class);
   private static final int LOG_LINES = 400;
+  /** A plan's log is read whole up to this: its end marker closes it. */
+  private static final int PLAN_LOG_BYTES = 2 * 1024 * 1024;
 
   private final KubernetesClient client;
 
@@ -32,14 +35,20 @@ final class JobOutputs {
     if (message.isPresent()) {
       return message;
     }
-    return JobPodOutput.newestPod(namespacePods, jobName).flatMap(this::log);
+    return JobPodOutput.newestPod(namespacePods, jobName).flatMap(p -> log(p, job));
   }
 
-  private Optional<String> log(Pod pod) {
+  private Optional<String> log(Pod pod, Job job) {
+    var containers = job.getSpec().getTemplate().getSpec().getContainers();
+    String container = containers.isEmpty() ? MigrationJobBuilder.CONTAINER_NAME
+        : containers.get(0).getName();
+    boolean plan = Labels.COMPONENT_PLAN.equals(job.getMetadata().getLabels() == null ? null
+        : job.getMetadata().getLabels().get(Labels.COMPONENT));
     try {
-      return Optional.ofNullable(client.pods().inNamespace(pod.getMetadata().getNamespace())
-          .withName(pod.getMetadata().getName()).inContainer(MigrationJobBuilder.CONTAINER_NAME)
-          .tailingLines(LOG_LINES).getLog());
+      var log = client.pods().inNamespace(pod.getMetadata().getNamespace())
+          .withName(pod.getMetadata().getName()).inContainer(container);
+      return Optional.ofNullable(plan ? log.limitBytes(PLAN_LOG_BYTES).getLog()
+          : log.tailingLines(LOG_LINES).getLog());
     } catch (KubernetesClientException e) {
       LOG.warn("cannot read the log of pod {}: HTTP {}", pod.getMetadata().getName(), e.getCode());
       return Optional.empty();

@@ -103,12 +103,20 @@ public class MigrationMetrics {
    * memory was neither; a namespace's series goes when its last Job does.
    */
   public void refresh() {
+    // Only migrations: a plan's or a drift check's Job is no run in flight.
     Map<Tags, Long> running = jobs.get().stream()
+        .filter(MigrationMetrics::isMigration)
         .collect(Collectors.groupingBy(MigrationMetrics::tagsOf, Collectors.summingLong(
             job -> JobOutcome.of(job).phase().isFinal() ? 0 : 1)));
     inFlight.register(running.entrySet().stream()
         .map(e -> MultiGauge.Row.of(e.getKey(), e.getValue()))
         .collect(Collectors.toList()), true);
+  }
+
+  private static boolean isMigration(Job job) {
+    Map<String, String> labels = job.getMetadata().getLabels();
+    return labels == null || !labels.containsKey(Labels.COMPONENT)
+        || Labels.COMPONENT_VALUE.equals(labels.get(Labels.COMPONENT));
   }
 
   /**

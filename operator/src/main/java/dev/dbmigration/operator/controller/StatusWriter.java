@@ -7,6 +7,7 @@ import dev.dbmigration.operator.api.v1alpha1.Phase;
 import dev.dbmigration.operator.api.v1alpha1.Reasons;
 import dev.dbmigration.operator.model.run.RunIdentity;
 import dev.dbmigration.operator.model.status.Conditions;
+import dev.dbmigration.operator.model.status.DriftReport;
 import dev.dbmigration.operator.model.status.MigrationState;
 import dev.dbmigration.operator.model.status.StatusAssembler;
 import dev.dbmigration.operator.plan.Outcome;
@@ -50,7 +51,7 @@ final class StatusWriter {
     String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
     DatabaseMigrationStatus status = StatusAssembler.assemble(dbm.getStatus(),
         RunIdentity.generationOf(dbm), outcome.state(), outcome.run(), outcome.check(),
-        outcome.finished(), outcome.identity(), now);
+        outcome.finished(), outcome.identity(), outcome.plan(), outcome.drift(), now);
     status.setAttempts(outcome.attempts().isEmpty() ? null : outcome.attempts());
     return status;
   }
@@ -69,6 +70,19 @@ final class StatusWriter {
     if (previous == null || previous.getPhase() != state.phase()
         || !Objects.equals(readyReason(previous), state.reason())) {
       announce(dbm, state, status);
+    }
+    DriftReport drift = outcome.drift();
+    if (drift != null && DriftReport.isDone(drift.status()) && (previous == null
+        || previous.getDrift() == null
+        || !Objects.equals(previous.getDrift().getResult(), drift.status().getResult())
+        || !Objects.equals(previous.getDrift().getJobName(), drift.status().getJobName()))) {
+      LOG.info("drift check: {} ({}): {}", drift.status().getResult(), drift.reason(),
+          drift.message());
+      if (DriftReport.DRIFT.equals(drift.status().getResult())) {
+        events.warning(dbm, drift.reason(), drift.message());
+      } else {
+        events.normal(dbm, drift.reason(), drift.message());
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.dbmigration.operator.plan;
 
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
+import dev.dbmigration.operator.api.v1alpha1.PlanStatus;
 import dev.dbmigration.operator.database.Probe;
 import dev.dbmigration.operator.model.job.JobPodOutput;
 import dev.dbmigration.operator.model.validation.SecretView;
@@ -25,15 +26,23 @@ import java.util.Optional;
  * @param probe the database check made in this pass; null until the planner asks for one
  * @param scrub values to mask in any text the engine printed (the password), read with the probe
  * @param output what a finished history run printed; null until the planner asks for it
+ * @param planOutput what the finished plan Job printed; null until the planner asks for it
+ * @param keptPlan the plan kept in this pass (its ConfigMap written); null until one is
  */
 public record Observation(DatabaseMigration resource, PodTemplateSpec followedTemplate,
     List<Job> jobs, List<Pod> pods, SecretView secret, Probe probe, List<String> scrub,
-    String output, Instant now) {
+    String output, Instant now, String planOutput, PlanStatus keptPlan) {
 
   public Observation {
     jobs = List.copyOf(jobs);
     pods = List.copyOf(pods);
     scrub = List.copyOf(scrub);
+  }
+
+  public Observation(DatabaseMigration resource, PodTemplateSpec followedTemplate,
+      List<Job> jobs, List<Pod> pods, SecretView secret, Probe probe, List<String> scrub,
+      String output, Instant now) {
+    this(resource, followedTemplate, jobs, pods, secret, probe, scrub, output, now, null, null);
   }
 
   public static Observation of(DatabaseMigration resource, PodTemplateSpec followedTemplate,
@@ -44,12 +53,22 @@ public record Observation(DatabaseMigration resource, PodTemplateSpec followedTe
 
   public Observation withProbe(Probe checked, List<String> secretValues) {
     return new Observation(resource, followedTemplate, jobs, pods, secret, checked, secretValues,
-        output, now);
+        output, now, planOutput, keptPlan);
   }
 
   public Observation withOutput(String printed) {
     return new Observation(resource, followedTemplate, jobs, pods, secret, probe, scrub, printed,
-        now);
+        now, planOutput, keptPlan);
+  }
+
+  public Observation withPlanOutput(String printed) {
+    return new Observation(resource, followedTemplate, jobs, pods, secret, probe, scrub, output,
+        now, printed, keptPlan);
+  }
+
+  public Observation withKeptPlan(PlanStatus kept) {
+    return new Observation(resource, followedTemplate, jobs, pods, secret, probe, scrub, output,
+        now, planOutput, kept);
   }
 
   Optional<Job> job(String name) {

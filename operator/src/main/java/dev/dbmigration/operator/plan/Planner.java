@@ -8,6 +8,7 @@ import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationSpec;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
 import dev.dbmigration.operator.api.v1alpha1.LeaderStatus;
 import dev.dbmigration.operator.api.v1alpha1.Phase;
+import dev.dbmigration.operator.api.v1alpha1.PlanStatus;
 import dev.dbmigration.operator.api.v1alpha1.Reasons;
 import dev.dbmigration.operator.api.v1alpha1.RevisionStatus;
 import dev.dbmigration.operator.database.Probe;
@@ -104,7 +105,7 @@ public final class Planner {
     return new Plan.Report(new Outcome(new MigrationState(Phase.Pending,
         Reasons.WAITING_FOR_OTHER_MIGRATION, message), Run.none(running.run().rerun())
         .withImage(running.run().image()), running.check(), settings.otherRunRecheck(),
-        running.attempts(), null, running.identity()));
+        running.attempts(), null, running.identity()).withPlan(running.plan()));
   }
 
   /** The decisions about one run, once the spec is usable and its identity known. */
@@ -133,8 +134,11 @@ public final class Planner {
     Plan plan() {
       if (isFinal(previous) && identity.text().equals(previous.getRunIdentity())) {
         // Reported already. Its Job may since have gone (ttlSecondsAfterFinished), or be one
-        // that could not start and could not be removed: the run has ended either way.
-        return unchanged(previous);
+        // that could not start and could not be removed: the run has ended either way. Only its
+        // drift check, when asked for, may still have something to say.
+        Plan.Report unchanged = unchanged(previous);
+        return new DriftStep(o, identity).next(previous, unchanged.outcome())
+            .orElse(unchanged);
       }
       Optional<Job> job = o.job(jobName);
       if (job.isPresent()) {
@@ -209,9 +213,31 @@ public final class Planner {
                 + " less often the longer it lasts; DATABASE_CHECK=best-effort runs the Job"
                 + " regardless)"), check);
       }
+      PlanStatus plan = null;
+      String planNote = null;
+      if (PlanGate.applies(dbm.getSpec())) {
+        String from = o.probe() instanceof Probe.Reachable read ? read.revision().toString()
+            : null;
+        PlanGate.Decision decision = new PlanGate(o, identity, image).decide(leader.getHost(),
+            from);
+        if (decision instanceof PlanGate.Hold hold) {
+          return hold.plan();
+        }
+        if (decision instanceof PlanGate.Render render) {
+          return new Plan.Launch(render.job(), new Outcome(render.state(), noJob(), check, null,
+              attempts, null, identity.text()).withPlan(render.plan()));
+        }
+        if (decision instanceof PlanGate.Wait wait) {
+          return held(wait, leader, revision, check);
+        }
+        PlanGate.Go go = (PlanGate.Go) decision;
+        plan = go.plan();
+        planNote = go.note();
+      }
       String databaseKey = leader.getHost() + ":" + dbm.getSpec().getDatabase().portOrDefault() + "/"
           + Objects.requireNonNullElse(o.secret().databaseName(), "");
-      Job job = MigrationJobBuilder.build(dbm, jobName, leader.getHost(), image);
+      Job job = MigrationJobBuilder.build(dbm, jobName, leader.getHost(), image,
+          settings.lockImage());
       Map<String, String> annotations = job.getMetadata().getAnnotations();
       annotations.put(Labels.DATABASE_ANNOTATION, databaseKey);
       annotations.put(Labels.RUN_ANNOTATION, identity.text());
@@ -220,11 +246,33 @@ public final class Planner {
       }
       annotations.put(Labels.LEADER_HOST_ANNOTATION, leader.getHost());
       String message = "Job " + jobName + " started against " + describe(leader)
-          + (attempts.isEmpty() ? "" : " (" + attemptText() + ", after a leader change)");
+          + (attempts.isEmpty() ? "" : " (" + attemptText() + ", after a leader change)")
+          + (planNote == null ? "" : "; " + planNote);
       return new Plan.Start(job, databaseKey, new Outcome(new MigrationState(Phase.Running,
           Reasons.MIGRATION_RUNNING, message), new Run(jobName, rerun, leader,
           o.now().toString(), null, revision, null, image), check, null, attempts, null,
-          identity.text()));
+          identity.text()).withPlan(plan));
+    }
+
+    /**
+     * The plan holds the run: waiting for it or for its approval, or refused (several heads, no
+     * plan to approve), which ends the run with nothing applied.
+     */
+    private Plan held(PlanGate.Wait wait, LeaderStatus leader, RevisionStatus revision,
+        DatabaseCheck check) {
+      if (!wait.ends()) {
+        Duration recheck = Reasons.PLAN_UNAVAILABLE.equals(wait.state().reason())
+            ? settings.databaseRecheck().afterWaiting(Duration.ZERO) : null;
+        return new Plan.Report(new Outcome(wait.state(), noJob(), check, recheck, attempts, null,
+            identity.text()).withPlan(wait.plan()));
+      }
+      String now = o.now().toString();
+      Run refused = new Run(wait.plan().getJobName(), rerun, leader, now, now, revision, null,
+          image);
+      String at = revision == null ? null : revision.getCurrent();
+      return new Plan.Report(new Outcome(wait.state(), refused, check, null, attempts,
+          RunHistory.entry(dbm, refused, wait.state().phase(), at, at), identity.text())
+          .withPlan(wait.plan()));
     }
 
     /** The run's Job is active: report it running, or its pod's trouble starting. */

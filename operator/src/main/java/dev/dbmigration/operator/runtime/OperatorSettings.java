@@ -21,15 +21,21 @@ import java.util.stream.Collectors;
  *     see {@link DatabaseCheckMode});
  * <li>{@code --backoff-seconds=N} / {@code BACKOFF_SECONDS} (default 10: the first delay of a
  *     retry after a leader change and of a database recheck; it doubles);
+ * <li>{@code --operator-image=IMAGE} / {@code OPERATOR_IMAGE} (default {@value #DEFAULT_OPERATOR_IMAGE}):
+ *     the operator's own image, which migration pods run as the sidecar that holds the
+ *     database lock (deploy/, the chart and the OLM bundle set it to the image they run);
  * <li>{@code LOG_FORMAT} ({@code text} or {@code json}), which log4j2.xml reads; checked here so
  *     that a typo stops the process instead of quietly logging text.
  * </ul>
  * A port of 0 picks a free one. {@code leaderElection} is null when it is off.
  */
 public record OperatorSettings(Set<String> namespaces, int healthPort, int metricsPort,
-    LeaderElectionSettings leaderElection, DatabaseCheckMode databaseCheck, Duration backoff) {
+    LeaderElectionSettings leaderElection, DatabaseCheckMode databaseCheck, Duration backoff,
+    String operatorImage) {
 
   public static final int DEFAULT_METRICS_PORT = 8080;
+  public static final String DEFAULT_OPERATOR_IMAGE =
+      "ghcr.io/dbmigration/database-migration-operator:0.1.0";
   public static final Duration DEFAULT_BACKOFF = Duration.ofSeconds(10);
 
   public OperatorSettings {
@@ -42,21 +48,27 @@ public record OperatorSettings(Set<String> namespaces, int healthPort, int metri
   /** Without leader election, metrics on the default port, the defaults for the rest. */
   public OperatorSettings(Set<String> namespaces, int healthPort) {
     this(namespaces, healthPort, DEFAULT_METRICS_PORT, null, DatabaseCheckMode.REQUIRED,
-        DEFAULT_BACKOFF);
+        DEFAULT_BACKOFF, DEFAULT_OPERATOR_IMAGE);
   }
 
   public OperatorSettings withDatabaseCheck(DatabaseCheckMode mode) {
-    return new OperatorSettings(namespaces, healthPort, metricsPort, leaderElection, mode, backoff);
+    return new OperatorSettings(namespaces, healthPort, metricsPort, leaderElection, mode, backoff,
+        operatorImage);
   }
 
   public OperatorSettings withBackoff(Duration base) {
     return new OperatorSettings(namespaces, healthPort, metricsPort, leaderElection, databaseCheck,
-        base);
+        base, operatorImage);
   }
 
   public OperatorSettings withLeaderElection(LeaderElectionSettings election) {
     return new OperatorSettings(namespaces, healthPort, metricsPort, election, databaseCheck,
-        backoff);
+        backoff, operatorImage);
+  }
+
+  public OperatorSettings withOperatorImage(String image) {
+    return new OperatorSettings(namespaces, healthPort, metricsPort, leaderElection, databaseCheck,
+        backoff, image);
   }
 
   public static OperatorSettings parse(String[] args, Map<String, String> env) {
@@ -67,6 +79,7 @@ public record OperatorSettings(Set<String> namespaces, int healthPort, int metri
     String databaseCheck = env.getOrDefault("DATABASE_CHECK", "required");
     String backoff = env.getOrDefault("BACKOFF_SECONDS",
         Long.toString(DEFAULT_BACKOFF.toSeconds()));
+    String operatorImage = env.getOrDefault("OPERATOR_IMAGE", DEFAULT_OPERATOR_IMAGE);
     for (String arg : args) {
       if (arg.startsWith("--namespaces=")) {
         namespaces = arg.substring("--namespaces=".length());
@@ -80,10 +93,13 @@ public record OperatorSettings(Set<String> namespaces, int healthPort, int metri
         databaseCheck = arg.substring("--database-check=".length());
       } else if (arg.startsWith("--backoff-seconds=")) {
         backoff = arg.substring("--backoff-seconds=".length());
+      } else if (arg.startsWith("--operator-image=")) {
+        operatorImage = arg.substring("--operator-image=".length());
       } else {
         throw new IllegalArgumentException("unknown argument: " + arg + " (expected"
             + " --namespaces=a,b, --health-port=N, --metrics-port=N, --leader-election,"
-            + " --database-check=required|best-effort or --backoff-seconds=N)");
+            + " --database-check=required|best-effort, --backoff-seconds=N or"
+            + " --operator-image=IMAGE)");
       }
     }
     Set<String> watched = Arrays.stream(namespaces.split(","))
@@ -104,8 +120,13 @@ public record OperatorSettings(Set<String> namespaces, int healthPort, int metri
     if (backoffSeconds < 1) {
       throw new IllegalArgumentException("backoff seconds must be at least 1: " + backoffSeconds);
     }
+    if (operatorImage.isBlank()) {
+      throw new IllegalArgumentException("OPERATOR_IMAGE is empty: it names the operator's image,"
+          + " which holds each migration's database lock");
+    }
     return new OperatorSettings(watched, health, metrics, election,
-        DatabaseCheckMode.parse(databaseCheck), Duration.ofSeconds(backoffSeconds));
+        DatabaseCheckMode.parse(databaseCheck), Duration.ofSeconds(backoffSeconds),
+        operatorImage.trim());
   }
 
   public boolean watchesAllNamespaces() {

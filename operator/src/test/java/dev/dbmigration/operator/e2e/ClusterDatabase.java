@@ -99,6 +99,36 @@ public final class ClusterDatabase {
     return name + "-db";
   }
 
+  /** The database's name (the Secret's app-db-name). */
+  public String database() {
+    return database;
+  }
+
+  /**
+   * The sessions that hold or wait for the advisory lock {@code key} (a bigint lock: pg_locks
+   * splits it into classid, the high 32 bits, and objid, the low ones, with objsubid 1), as
+   * "application_name granted|waiting", holders first.
+   */
+  public List<String> advisoryLock(long key) throws SQLException {
+    try (Connection c = connect(); java.sql.PreparedStatement s = c.prepareStatement(
+        "SELECT coalesce(nullif(a.application_name, ''), 'app') || ' '"
+            + " || CASE WHEN l.granted THEN 'granted' ELSE 'waiting' END"
+            + " FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+            + " WHERE l.locktype = 'advisory' AND l.classid = ?::bigint::oid"
+            + " AND l.objid = ?::bigint::oid AND l.objsubid = 1"
+            + " ORDER BY l.granted DESC, a.backend_start")) {
+      s.setLong(1, key >>> 32);
+      s.setLong(2, key & 0xffffffffL);
+      List<String> rows = new java.util.ArrayList<>();
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          rows.add(rs.getString(1));
+        }
+      }
+      return rows;
+    }
+  }
+
   /** The app's password, for scanning what the operator wrote for it. */
   public String password() {
     return password;

@@ -27,6 +27,8 @@ public final class Migrations {
   public static final String BUILD_2 = "localhost/wps-api:build-2";
   /** build-1 without a USER: it runs as root, which runAsNonRoot refuses. */
   public static final String ROOT_IMAGE = "localhost/wps-api:root";
+  /** build-1 with alembic 1.13 from PyPI in front of Debian's 1.8.1: alembic check. */
+  public static final String DRIFT_IMAGE = "localhost/wps-api:drift";
   public static final String HEAD = "8192a3b4c5d6";
   static final Duration RUN = Duration.ofMinutes(3);
 
@@ -100,6 +102,12 @@ public final class Migrations {
   public static Condition condition(DatabaseMigrationStatus status, String type) {
     return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst()
         .orElseThrow();
+  }
+
+  /** The Jobs of {@code component} (migration, plan, drift-check) in the namespace. */
+  public List<Job> jobs(String namespace, String component) {
+    return cluster.client().batch().v1().jobs().inNamespace(namespace)
+        .withLabel("app.kubernetes.io/component", component).list().getItems();
   }
 
   public List<Job> jobs(String namespace) {

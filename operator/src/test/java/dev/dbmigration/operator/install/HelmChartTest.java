@@ -111,6 +111,8 @@ class HelmChartTest {
         Map.entry("WATCH_NAMESPACES", ""), Map.entry("DATABASE_CHECK", "required"),
         Map.entry("HEALTH_PORT", "8081"),
         Map.entry("METRICS_PORT", "8080"), Map.entry("LOG_FORMAT", "text"),
+        // The lock sidecar's image is the operator's own.
+        Map.entry("OPERATOR_IMAGE", IMAGE),
         Map.entry("LEADER_ELECTION", "true"),
         Map.entry("LEADER_ELECTION_LEASE", "database-migration-operator"),
         Map.entry("POD_NAME", "<from metadata.name>"),

@@ -57,6 +57,8 @@ class InstallFilesTest {
         Map.entry("DATABASE_CHECK", "<from " + operator.getEnv().get(1).getValueFrom() + ">"),
         Map.entry("HEALTH_PORT", "8081"), Map.entry("METRICS_PORT", "8080"),
         Map.entry("LOG_FORMAT", "<from " + operator.getEnv().get(4).getValueFrom() + ">"),
+        // The lock sidecar's image is the operator's own.
+        Map.entry("OPERATOR_IMAGE", operator.getImage()),
         Map.entry("LEADER_ELECTION", "true"),
         Map.entry("LEADER_ELECTION_LEASE", "database-migration-operator"),
         Map.entry("POD_NAME", "<from metadata.name>"),

@@ -57,6 +57,9 @@ class InstallRbacTest {
       "core secrets get",
       "core secrets list",
       "core secrets watch",
+      "core configmaps get",
+      "core configmaps create",
+      "core configmaps update",
       "core events create",
       "core events patch",
       CRD_CHECK);

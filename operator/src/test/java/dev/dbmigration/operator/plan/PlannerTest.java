@@ -3,6 +3,11 @@ package dev.dbmigration.operator.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dbmigration.operator.api.v1alpha1.Action;
+import dev.dbmigration.operator.api.v1alpha1.Approval;
+import dev.dbmigration.operator.api.v1alpha1.PlanSettings;
+import dev.dbmigration.operator.api.v1alpha1.PlanStatus;
+import dev.dbmigration.operator.model.job.PlanJobBuilder;
+import dev.dbmigration.operator.model.review.PlanContext;
 import dev.dbmigration.operator.api.v1alpha1.AttemptStatus;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
@@ -59,7 +64,7 @@ class PlannerTest {
       DatabaseCheckMode.BEST_EFFORT, Duration.ofSeconds(10)));
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("table")
+  @MethodSource({"table", "safety"})
   void plans(Planner planner, Observation observation, Expect expect) {
     Plan plan = planner.plan(observation);
     assertThat(plan).as("plan").isInstanceOf(expect.plan());
@@ -294,6 +299,231 @@ class PlannerTest {
   record Expect(Class<? extends Plan> plan, Phase phase, String reason, Consumer<Plan> more) {
   }
 
+  static final Planner LOCKING = new Planner(PlannerSettings.of(DatabaseCheckMode.REQUIRED,
+      Duration.ofSeconds(10), "operator:1"));
+  static final String RENDERED_PLAN = "INFO  [alembic.runtime.migration] Generating static SQL\n"
+      + "-----BEGIN DBMIGRATION PLAN {\"heads\": [\"8192a3b4c5d6\"], \"error\": null}-----\n"
+      + "BEGIN;\n-- Running upgrade 1a2b3c4d5e6f -> 2b3c4d5e6f70\nCREATE TABLE reading ();\n"
+      + "COMMIT;\n\n-----END DBMIGRATION PLAN-----\n";
+
+  /** The rows of issue 15: the plan, its approval, several heads, drift, the database lock. */
+  static Stream<Arguments> safety() {
+    List<Arguments> rows = new ArrayList<>();
+
+    rows.add(rowWith(LOCKING, "the lock: the run's pod holds it in a sidecar of the operator's"
+            + " image", observe(migration()).probe(WRITABLE), start(p -> {
+          var pod = ((Plan.Start) p).job().getSpec().getTemplate().getSpec();
+          assertThat(pod.getInitContainers()).singleElement().satisfies(c -> {
+            assertThat(c.getImage()).isEqualTo("operator:1");
+            assertThat(c.getRestartPolicy()).isEqualTo("Always");
+            assertThat(c.getArgs()).containsExactly("lock", "--version-table=alembic_version",
+                "--ready-port=8543");
+          });
+          assertThat(pod.getContainers().get(0).getEnv())
+              .anyMatch(e -> e.getName().equals("DBMIGRATION_LOCK_HELD"));
+        })));
+
+    DatabaseMigration unlocked = migration();
+    unlocked.getSpec().setDatabaseLock(false);
+    rows.add(rowWith(LOCKING, "databaseLock false: no sidecar", observe(unlocked).probe(WRITABLE),
+        start(p -> assertThat(((Plan.Start) p).job().getSpec().getTemplate().getSpec()
+            .getInitContainers()).isEmpty())));
+
+    DatabaseMigration manual = planned(Approval.Manual);
+    rows.add(row("a plan first: its Job renders base..head offline, without credentials",
+        observe(manual).probe(WRITABLE), expect(Plan.Launch.class, Phase.Pending,
+            Reasons.PLANNING, p -> {
+              Job job = ((Plan.Launch) p).job();
+              assertThat(job.getMetadata().getName()).isEqualTo(planJobName(manual));
+              assertThat(job.getMetadata().getLabels()).containsEntry(Labels.COMPONENT, "plan");
+              var container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+              assertThat(container.getCommand()).startsWith("python3", "-c")
+                  .endsWith("upgrade", "1a2b3c4d5e6f", "head");
+              assertThat(container.getEnv()).noneMatch(e -> e.getValueFrom() != null);
+              assertThat(container.getEnv()).anyMatch(e -> e.getValue() != null
+                  && e.getValue().endsWith(".invalid"));
+              assertThat(job.getSpec().getTemplate().getSpec().getInitContainers()).isEmpty();
+            })));
+
+    rows.add(row("the plan Job runs: Planning", observe(manual).probe(WRITABLE)
+        .jobs(planJob(manual, null)), report(Phase.Pending, Reasons.PLANNING)));
+
+    rows.add(row("the plan Job ended: read its output", observe(manual).probe(WRITABLE)
+        .jobs(planJob(manual, "Complete")), expect(Plan.ReadOutput.class, p -> { })));
+
+    rows.add(row("its output: the plan kept in the resource's ConfigMap with its digest",
+        observe(manual).probe(WRITABLE).jobs(planJob(manual, "Complete"))
+            .planOutput(RENDERED_PLAN), expect(Plan.KeepPlan.class, p -> {
+              Plan.KeepPlan keep = (Plan.KeepPlan) p;
+              assertThat(keep.plan().getState()).isEqualTo("Rendered");
+              assertThat(keep.plan().getRange()).isEqualTo("1a2b3c4d5e6f:head");
+              assertThat(keep.configMap().getMetadata().getName()).isEqualTo("app-plan");
+              String text = keep.configMap().getData().get("plan");
+              assertThat(text).contains("-- Running upgrade 1a2b3c4d5e6f -> 2b3c4d5e6f70")
+                  .doesNotContain("INFO");
+              assertThat(keep.plan().getDigest()).isEqualTo(java.util.HexFormat.of().formatHex(
+                  sha256(text)));
+            })));
+
+    rows.add(row("two heads and upgrade head: refused, no ConfigMap", observe(manual)
+        .probe(WRITABLE).jobs(planJob(manual, "Complete")).planOutput(RENDERED_PLAN.replace(
+            "[\"8192a3b4c5d6\"]", "[\"d00d00000002\", \"d00d00000003\"]")),
+        expect(Plan.KeepPlan.class, p -> {
+          assertThat(((Plan.KeepPlan) p).configMap()).isNull();
+          assertThat(((Plan.KeepPlan) p).plan().getState()).isEqualTo("MultipleHeads");
+        })));
+
+    rows.add(row("a kept plan refused for heads: Failed, naming them, nothing run",
+        observe(manual).probe(WRITABLE).kept(kept(manual, "MultipleHeads", null)),
+        report(Phase.Failed, Reasons.MULTIPLE_HEADS, p -> {
+          assertThat(message(p)).contains("d00d00000002", "merge", "heads");
+          assertThat(outcomeOf(p).run().jobName()).isEqualTo(planJobName(manual));
+          assertThat(outcomeOf(p).finished().getResult()).isEqualTo("Failed");
+        })));
+
+    rows.add(row("a kept plan, Manual, no approval: AwaitingApproval with the one-liner",
+        observe(manual).probe(WRITABLE).kept(kept(manual, "Rendered", "d1")),
+        report(Phase.AwaitingApproval, Reasons.AWAITING_APPROVAL, p -> {
+          assertThat(message(p)).contains("dbmigration.dev/approve=d1");
+          assertThat(outcomeOf(p).plan().getDigest()).isEqualTo("d1");
+        })));
+
+    DatabaseMigration approved = planned(Approval.Manual);
+    approved.getMetadata().setAnnotations(Map.of("dbmigration.dev/approve", "d1"));
+    rows.add(row("approved by its digest: the run starts", observe(approved).probe(WRITABLE)
+        .kept(kept(approved, "Rendered", "d1")), start(p -> assertThat(message(p))
+            .contains("plan d1 (approved)"))));
+
+    rows.add(row("an approval of another plan is void: still AwaitingApproval, saying so",
+        observe(approved).probe(WRITABLE).kept(kept(approved, "Rendered", "d2")),
+        report(Phase.AwaitingApproval, Reasons.AWAITING_APPROVAL, p ->
+            assertThat(message(p)).contains("names d1, which is not this plan"))));
+
+    DatabaseMigration moved = planned(Approval.Manual);
+    moved.getMetadata().setAnnotations(Map.of("dbmigration.dev/approve", "d1"));
+    DatabaseMigrationStatus plannedAtOld = new DatabaseMigrationStatus();
+    plannedAtOld.setRunIdentity(RunIdentity.of(moved, null, null).text());
+    plannedAtOld.setPlan(kept(moved, "Rendered", "d1"));
+    moved.setStatus(plannedAtOld);
+    rows.add(row("the database moved since the plan: its approval is void, a new plan is made",
+        observe(moved).probe(HEAD), expect(Plan.Launch.class, Phase.Pending, Reasons.PLANNING,
+            p -> assertThat(((Plan.Launch) p).job().getMetadata().getName())
+                .isNotEqualTo(planJobName(moved)))));
+
+    rows.add(row("no offline mode, Manual: Failed, only Automatic runs without a plan",
+        observe(manual).probe(WRITABLE).kept(kept(manual, "Unavailable", null)),
+        report(Phase.Failed, Reasons.PLAN_UNAVAILABLE)));
+
+    DatabaseMigration automatic = planned(Approval.Automatic);
+    rows.add(row("no offline mode, Automatic: the run goes on, saying so",
+        observe(automatic).probe(WRITABLE).kept(kept(automatic, "Unavailable", null)),
+        start(p -> assertThat(message(p)).contains("without a plan"))));
+
+    DatabaseMigration checked = migration();
+    checked.getSpec().setDriftCheck(true);
+    checked.setStatus(finished(checked, null, Phase.Succeeded));
+    checked.getStatus().setLeader(new LeaderStatus("patroni-app-0", "198.18.0.10"));
+    rows.add(row("drift check asked for: after the run, a check Job, the run stays Succeeded",
+        observe(checked), expect(Plan.Launch.class, Phase.Succeeded,
+            Reasons.MIGRATION_SUCCEEDED, p -> {
+              Plan.Launch launch = (Plan.Launch) p;
+              assertThat(launch.job().getSpec().getTemplate().getSpec().getContainers().get(0)
+                  .getCommand()).containsExactly("alembic", "check");
+              assertThat(launch.outcome().drift().reason()).isEqualTo(Reasons.DRIFT_CHECK_RUNNING);
+            })));
+
+    rows.add(row("the check found nothing: SchemaDrift False", observe(checked)
+        .jobs(checkJob(checked, "Complete")), report(Phase.Succeeded,
+            Reasons.MIGRATION_SUCCEEDED, p -> assertThat(outcomeOf(p).drift().reason())
+                .isEqualTo(Reasons.NO_DRIFT))));
+
+    rows.add(row("the check found drift: SchemaDrift True with alembic's summary",
+        observe(checked).probe(HEAD).jobs(checkJob(checked, "Failed")).pods(checkPod(checked,
+            "FAILED: New upgrade operations detected: [('remove_column', None, 'gauge')]")),
+        report(Phase.Succeeded, Reasons.MIGRATION_SUCCEEDED, p -> {
+          assertThat(outcomeOf(p).drift().condition()).isEqualTo("True");
+          assertThat(outcomeOf(p).drift().message()).contains("remove_column");
+        })));
+
+    rows.add(row("alembic 1.8 has no check: SchemaDrift Unknown, the run stays Succeeded",
+        observe(checked).probe(HEAD).jobs(checkJob(checked, "Failed")).pods(checkPod(checked,
+            "alembic: error: argument {branches,current}: invalid choice: 'check'")),
+        report(Phase.Succeeded, Reasons.MIGRATION_SUCCEEDED, p ->
+            assertThat(outcomeOf(p).drift().reason())
+                .isEqualTo(Reasons.DRIFT_CHECK_UNAVAILABLE))));
+    return rows.stream();
+  }
+
+  static DatabaseMigration planned(Approval approval) {
+    DatabaseMigration dbm = migration();
+    PlanSettings plan = new PlanSettings();
+    plan.setApproval(approval);
+    dbm.getSpec().setPlan(plan);
+    return dbm;
+  }
+
+  static String planJobName(DatabaseMigration dbm) {
+    PlanContext context = new PlanContext("alembic", "upgrade", "1a2b3c4d5e6f", "head",
+        dbm.getSpec().getImage(), dbm.getSpec().getWorkingDir());
+    return JobNames.plan(dbm, RunIdentity.of(dbm, null, dbm.getStatus()), context.hash());
+  }
+
+  static Job planJob(DatabaseMigration dbm, String condition) {
+    return withCondition(PlanJobBuilder.plan(dbm, planJobName(dbm), "198.18.0.10",
+        dbm.getSpec().getImage(), new dev.dbmigration.operator.model.job.AlembicEngine()
+            .plan(dbm.getSpec(), "1a2b3c4d5e6f").orElseThrow()), condition);
+  }
+
+  static Job checkJob(DatabaseMigration dbm, String condition) {
+    return withCondition(PlanJobBuilder.driftCheck(dbm, JobNames.driftCheck(dbm,
+        RunIdentity.of(dbm, null, dbm.getStatus())), "198.18.0.10", dbm.getSpec().getImage(),
+        List.of("alembic", "check")), condition);
+  }
+
+  static Pod checkPod(DatabaseMigration dbm, String output) {
+    return new PodBuilder().withNewMetadata().withNamespace(NS).withName("check-pod")
+        .withCreationTimestamp(NOW.minusSeconds(20).toString())
+        .addToLabels(JobPodOutput.JOB_NAME_LABEL, checkJob(dbm, null).getMetadata().getName())
+        .endMetadata().withNewStatus().withPhase("Failed").addNewContainerStatus()
+        .withName("check").withNewState().withNewTerminated().withExitCode(1)
+        .withMessage(output).endTerminated().endState().endContainerStatus().endStatus().build();
+  }
+
+  static Job withCondition(Job job, String condition) {
+    if (condition != null) {
+      job.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder()
+          .addNewCondition().withType(condition).withStatus("True")
+          .withLastTransitionTime(NOW.minusSeconds(1).toString()).endCondition().build());
+    }
+    return job;
+  }
+
+  static PlanStatus kept(DatabaseMigration dbm, String state, String digest) {
+    PlanStatus plan = new PlanStatus();
+    plan.setState(state);
+    plan.setDigest(digest);
+    plan.setAction("upgrade");
+    plan.setTarget("head");
+    plan.setFrom("1a2b3c4d5e6f");
+    plan.setRange("1a2b3c4d5e6f:head");
+    plan.setConfigMap("app-plan");
+    plan.setJobName(planJobName(dbm));
+    plan.setMessage(state.equals("MultipleHeads") ? "the script directory has 2 heads"
+        + " (d00d00000002, d00d00000003), so upgrade head is ambiguous: target heads to apply"
+        + " every branch, or add a merge revision" : state.equals("Unavailable")
+        ? "the engine could not render the SQL offline" : null);
+    return plan;
+  }
+
+  static byte[] sha256(String text) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static Arguments row(String name, ObservationBuilder o, Expect expect) {
     return rowWith(PLANNER, name, o, expect);
   }
@@ -333,6 +563,9 @@ class PlannerTest {
     }
     if (plan instanceof Plan.Start start) {
       return start.outcome();
+    }
+    if (plan instanceof Plan.Launch launch) {
+      return launch.outcome();
     }
     return ((Plan.Stop) plan).outcome();
   }
@@ -454,6 +687,8 @@ class PlannerTest {
     private Probe probe;
     private List<String> scrub = List.of();
     private String output;
+    private String planOutput;
+    private PlanStatus keptPlan;
 
     ObservationBuilder(DatabaseMigration dbm) {
       this.dbm = dbm;
@@ -491,8 +726,19 @@ class PlannerTest {
       return this;
     }
 
+    ObservationBuilder planOutput(String printed) {
+      planOutput = printed;
+      return this;
+    }
+
+    ObservationBuilder kept(PlanStatus plan) {
+      keptPlan = plan;
+      return this;
+    }
+
     Observation build() {
-      return new Observation(dbm, template, jobs, pods, secret, probe, scrub, output, NOW);
+      return new Observation(dbm, template, jobs, pods, secret, probe, scrub, output, NOW,
+          planOutput, keptPlan);
     }
   }
 }

@@ -587,6 +587,24 @@ class HostileInputIT {
     cases.add(rejected("rerun: 10000 chars", "spec.rerun", set("spec.rerun", tenK)));
     cases.add(rejected("rerun: with a space", "spec.rerun", set("spec.rerun", "build 7")));
     cases.add(rejected("rerun: 7 (number)", "spec.rerun", set("spec.rerun", 7)));
+    // --- plan, approval, drift, lock (issue 15) ----------------------------------------------
+    cases.add(rejected("plan.approval: unknown Later", "spec.plan.approval",
+        set("spec.plan", obj("approval", "Later"))));
+    cases.add(rejected("plan.approval: manual (case)", "spec.plan.approval",
+        set("spec.plan", obj("approval", "manual"))));
+    cases.add(rejected("plan.approval: 10000 chars", "spec.plan.approval",
+        set("spec.plan", obj("approval", tenK))));
+    cases.add(rejected("plan: a string", "spec.plan", set("spec.plan", "Manual")));
+    cases.add(rejected("plan with action history", "spec.plan",
+        all(set("spec.action", "history"), set("spec.plan", obj("approval", "Manual")))));
+    cases.add(rejected("driftCheck: \"true\" (string)", "spec.driftCheck",
+        set("spec.driftCheck", "true")));
+    cases.add(rejected("driftCheck with engine flyway", "spec.driftCheck",
+        all(set("spec.engine", "flyway"), set("spec.driftCheck", true))));
+    cases.add(rejected("databaseLock: \"no\" (string)", "spec.databaseLock",
+        set("spec.databaseLock", "no")));
+    cases.add(rejected("databaseLock: 0 (number)", "spec.databaseLock",
+        set("spec.databaseLock", 0)));
     // Unknown fields are pruned by the server. Without a Secret the run waits, so that the only
     // thing left to see is that none of them survived into the stored object.
     cases.add(pending("spec: unknown top-level fields (command, privileged, hostNetwork)",

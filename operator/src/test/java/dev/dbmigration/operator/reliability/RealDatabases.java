@@ -1,5 +1,7 @@
 package dev.dbmigration.operator.reliability;
 
+import dev.dbmigration.operator.runtime.OperatorSettings;
+import dev.dbmigration.operator.lock.LockHolder;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
 import dev.dbmigration.operator.localrun.ImageMapping;
@@ -71,7 +73,8 @@ final class RealDatabases {
   /** The local Job runner serving only the given namespaces, so no other test's Job runs. */
   LocalJobRunner runner(String... namespaces) {
     return new LocalJobRunner(client, ImageMapping.of(Map.of(
-        Fixtures.IMAGE, Path.of("examples/alembic").toAbsolutePath())),
+        Fixtures.IMAGE, Path.of("examples/alembic").toAbsolutePath()))
+        .withEntrypoint(OperatorSettings.DEFAULT_OPERATOR_IMAGE, LockHolder.entrypointOfThisJvm()),
         Map.of("PYTHONDONTWRITEBYTECODE", "1"), Set.of(namespaces)).start();
   }
 

@@ -1,5 +1,6 @@
 package dev.dbmigration.operator.reliability;
 
+import dev.dbmigration.operator.lock.LockHolder;
 import static org.awaitility.Awaitility.await;
 
 import dev.dbmigration.operator.runtime.DatabaseCheckMode;
@@ -83,7 +84,8 @@ final class ReliabilityRig implements AutoCloseable {
   ReliabilityRig startRunner() {
     runner = new LocalJobRunner(client, ImageMapping.of(Map.of(
         APP_IMAGE, Path.of("examples/alembic").toAbsolutePath(),
-        GATED_IMAGE, Path.of("operator/src/test/resources/alembic-gated").toAbsolutePath())),
+        GATED_IMAGE, Path.of("operator/src/test/resources/alembic-gated").toAbsolutePath()))
+        .withEntrypoint(OperatorSettings.DEFAULT_OPERATOR_IMAGE, LockHolder.entrypointOfThisJvm()),
         Map.of("PYTHONDONTWRITEBYTECODE", "1"), Set.of(namespace)).start();
     return this;
   }

@@ -1,5 +1,7 @@
 package dev.dbmigration.operator.testing;
 
+import dev.dbmigration.operator.runtime.OperatorSettings;
+import dev.dbmigration.operator.lock.LockHolder;
 import dev.dbmigration.operator.localrun.ImageMapping;
 import dev.dbmigration.operator.localrun.LocalJobRunner;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -47,7 +49,8 @@ public final class RealMigrationStack implements AutoCloseable {
     KubeApiServerSupport.applyCrd(client);
     Map<String, Path> absolute = new LinkedHashMap<>();
     images.forEach((image, dir) -> absolute.put(image, dir.toAbsolutePath()));
-    LocalJobRunner runner = new LocalJobRunner(client, ImageMapping.of(absolute),
+    LocalJobRunner runner = new LocalJobRunner(client, ImageMapping.of(absolute)
+        .withEntrypoint(OperatorSettings.DEFAULT_OPERATOR_IMAGE, LockHolder.entrypointOfThisJvm()),
         Map.of("PYTHONDONTWRITEBYTECODE", "1"), Set.of()).start();
     OperatorHarness operator = new OperatorHarness(client).start();
     return new RealMigrationStack(client, postgres, runner, operator);

@@ -11,6 +11,11 @@ public final class ConditionTypes {
   public static final String STALLED = "Stalled";
   /** Whether the operator itself could reach the database to check it and read its revision. */
   public static final String DATABASE_REACHABLE = "DatabaseReachable";
+  /**
+   * Whether the engine's check (spec.driftCheck) found the database other than the application's
+   * models after the run: True is drift. Never part of Ready.
+   */
+  public static final String SCHEMA_DRIFT = "SchemaDrift";
 
   private ConditionTypes() {
   }

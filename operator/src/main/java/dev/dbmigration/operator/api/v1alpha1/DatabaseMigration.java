@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Target", jsonPath = ".spec.target", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Revision", jsonPath = ".status.revision.current", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Leader", jsonPath = ".status['leader'].pod", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Plan", jsonPath = ".status.plan.digest", type = AdditionalPrinterColumn.Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class DatabaseMigration extends CustomResource<DatabaseMigrationSpec, DatabaseMigrationStatus>
     implements Namespaced {
@@ -33,6 +34,12 @@ public class DatabaseMigration extends CustomResource<DatabaseMigrationSpec, Dat
 
   /** Setting this annotation to a new value asks for one more run of the current generation. */
   public static final String RERUN_ANNOTATION = GROUP + "/rerun";
+
+  /**
+   * Approves the plan whose digest is its value (spec.plan.approval: Manual). An annotation, so
+   * approving changes no generation: kubectl wait keeps waiting for the migration itself.
+   */
+  public static final String APPROVE_ANNOTATION = GROUP + "/approve";
 
   // Required in the schema: a resource without a spec is refused at apply time.
   @Required

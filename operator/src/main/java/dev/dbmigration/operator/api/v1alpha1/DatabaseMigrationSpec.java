@@ -21,6 +21,12 @@ import io.fabric8.generator.annotation.ValidationRule;
     + "&& (!has(self.target) || self.target == 'head' || self.target.matches('" + Syntax.FLYWAY_VERSION + "')))",
     message = "engine flyway supports upgrade (to head or a version such as 1.2) and history only",
     reason = "FieldValueInvalid", fieldPath = ".target")
+@ValidationRule(value = "!has(self.plan) || self.action != 'history'",
+    message = "a plan is made before an upgrade or a downgrade, not a history run",
+    reason = "FieldValueInvalid", fieldPath = ".plan")
+@ValidationRule(value = "!has(self.driftCheck) || !self.driftCheck || self.engine == 'alembic'",
+    message = "driftCheck runs alembic check: engine alembic only", reason = "FieldValueInvalid",
+    fieldPath = ".driftCheck")
 @ValidationRule(value = "has(self.image) != has(self.imageFrom)",
     message = "set exactly one of image or imageFrom", reason = "FieldValueInvalid",
     fieldPath = ".image")
@@ -31,6 +37,8 @@ public class DatabaseMigrationSpec {
   public static final String DEFAULT_ACTION = "upgrade";
   public static final String DEFAULT_TARGET = "head";
   public static final boolean DEFAULT_ALLOW_DOWNGRADE = false;
+  public static final boolean DEFAULT_DRIFT_CHECK = false;
+  public static final boolean DEFAULT_DATABASE_LOCK = true;
 
   @Size(min = 1, max = 512)
   @Pattern(Syntax.IMAGE)
@@ -80,6 +88,27 @@ public class DatabaseMigrationSpec {
   @Default("" + DEFAULT_ALLOW_DOWNGRADE)
   @JsonPropertyDescription("Must be true for action downgrade: a downgrade may drop data.")
   private Boolean allowDowngrade = DEFAULT_ALLOW_DOWNGRADE;
+
+  @JsonPropertyDescription("Render a plan before each upgrade or downgrade: the engine's offline "
+      + "SQL for exactly the revisions between the database's revision and the target (Alembic: "
+      + "alembic upgrade|downgrade <revision>:<target> --sql, with the script directory's heads "
+      + "checked; Flyway, which renders no SQL before it runs: flyway info's pending migrations), "
+      + "kept in a ConfigMap named in status.plan, and an approval of it when asked for.")
+  private PlanSettings plan;
+
+  @Default("" + DEFAULT_DRIFT_CHECK)
+  @JsonPropertyDescription("After a successful run, compare the database with the application's "
+      + "models (alembic check, Alembic 1.9 or later, with target_metadata in env.py) and report "
+      + "the result as the SchemaDrift condition; never a failure of the migration itself.")
+  private Boolean driftCheck = DEFAULT_DRIFT_CHECK;
+
+  @Default("" + DEFAULT_DATABASE_LOCK)
+  @JsonPropertyDescription("Hold a PostgreSQL session advisory lock on the database for the "
+      + "whole run (a sidecar of the operator's image takes it before the engine starts and "
+      + "holds it until the engine ends), so that no other run that takes the same lock "
+      + "interleaves with it: key = the first 8 bytes of sha256('dbmigration:' || database || "
+      + "':' || version table), a signed bigint.")
+  private Boolean databaseLock = DEFAULT_DATABASE_LOCK;
 
   @Required
   @JsonPropertyDescription("Where the database is and how to log in to it.")
@@ -174,6 +203,30 @@ public class DatabaseMigrationSpec {
     this.database = database;
   }
 
+  public PlanSettings getPlan() {
+    return plan;
+  }
+
+  public void setPlan(PlanSettings plan) {
+    this.plan = plan;
+  }
+
+  public Boolean getDriftCheck() {
+    return driftCheck;
+  }
+
+  public void setDriftCheck(Boolean driftCheck) {
+    this.driftCheck = driftCheck;
+  }
+
+  public Boolean getDatabaseLock() {
+    return databaseLock;
+  }
+
+  public void setDatabaseLock(Boolean databaseLock) {
+    this.databaseLock = databaseLock;
+  }
+
   public EnvNames getEnv() {
     return env;
   }
@@ -211,6 +264,14 @@ public class DatabaseMigrationSpec {
 
   public boolean allowDowngradeOrDefault() {
     return allowDowngrade != null ? allowDowngrade : DEFAULT_ALLOW_DOWNGRADE;
+  }
+
+  public boolean driftCheckOrDefault() {
+    return driftCheck != null ? driftCheck : DEFAULT_DRIFT_CHECK;
+  }
+
+  public boolean databaseLockOrDefault() {
+    return databaseLock != null ? databaseLock : DEFAULT_DATABASE_LOCK;
   }
 
   public EnvNames envOrDefault() {

@@ -13,10 +13,10 @@ public class DatabaseMigrationStatus {
   @JsonPropertyDescription("Generation of the spec this status describes.")
   private Long observedGeneration;
 
-  @JsonPropertyDescription("Pending, WaitingForDatabase, Running, Succeeded, Failed or Invalid.")
+  @JsonPropertyDescription("Pending, WaitingForDatabase, AwaitingApproval, Running, Succeeded, Failed or Invalid.")
   private Phase phase;
 
-  @JsonPropertyDescription("Standard conditions: Ready, Reconciling, Stalled.")
+  @JsonPropertyDescription("Standard conditions: Ready, Reconciling, Stalled; DatabaseReachable, SchemaDrift.")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("The leader pod the run was started against.")
@@ -53,6 +53,13 @@ public class DatabaseMigrationStatus {
   @JsonPropertyDescription("Output of the last history run (the engine's own history view), "
       + "passwords masked, its last lines only.")
   private String output;
+
+  @JsonPropertyDescription("The plan of the current run (spec.plan): its state, digest, range and "
+      + "the ConfigMap that keeps its text.")
+  private PlanStatus plan;
+
+  @JsonPropertyDescription("The drift check after the current run (spec.driftCheck).")
+  private DriftStatus drift;
 
   @JsonPropertyDescription("Attempts of the current run whose Job failed because the database "
       + "leader changed while it ran (cause LeaderChanged), oldest first; absent when none did.")
@@ -168,6 +175,22 @@ public class DatabaseMigrationStatus {
 
   public void setMessage(String message) {
     this.message = message;
+  }
+
+  public PlanStatus getPlan() {
+    return plan;
+  }
+
+  public void setPlan(PlanStatus plan) {
+    this.plan = plan;
+  }
+
+  public DriftStatus getDrift() {
+    return drift;
+  }
+
+  public void setDrift(DriftStatus drift) {
+    this.drift = drift;
   }
 
   public List<AttemptStatus> getAttempts() {

@@ -4,6 +4,8 @@ package dev.dbmigration.operator.api.v1alpha1;
 public enum Phase {
   Pending,
   WaitingForDatabase,
+  /** The run's plan is kept and waits for a person's approval (spec.plan.approval: Manual). */
+  AwaitingApproval,
   Running,
   Succeeded,
   Failed,

@@ -27,6 +27,25 @@ public final class Reasons {
   /** The API server refused the run's Job (RBAC, admission, a quota); the message says why. */
   public static final String JOB_REFUSED = "JobRefused";
   public static final String RECONCILE_ERROR = "ReconcileError";
+  /** A plan Job renders what the run would apply. */
+  public static final String PLANNING = "Planning";
+  /** The plan is kept; a person approves it by annotating its digest. */
+  public static final String AWAITING_APPROVAL = "AwaitingApproval";
+  /** The engine could not render the plan offline; only an Automatic approval runs without one. */
+  public static final String PLAN_UNAVAILABLE = "PlanUnavailable";
+  /** An upgrade to head against a script directory with several heads: refused, nothing run. */
+  public static final String MULTIPLE_HEADS = "MultipleHeads";
+  /** SchemaDrift: the engine's check found differences between the models and the database. */
+  public static final String DRIFT_DETECTED = "DriftDetected";
+  public static final String NO_DRIFT = "NoDrift";
+  /** SchemaDrift: the check could not run (an old engine, no models); the message says why. */
+  public static final String DRIFT_CHECK_UNAVAILABLE = "DriftCheckUnavailable";
+  public static final String DRIFT_CHECK_RUNNING = "DriftCheckRunning";
+  /**
+   * The cluster dropped the lock sidecar's restartPolicy (no native sidecars before Kubernetes
+   * 1.29): the Job is removed before it runs, instead of hanging on a sidecar that never ends.
+   */
+  public static final String DATABASE_LOCK_UNSUPPORTED = "DatabaseLockUnsupported";
 
   private Reasons() {
   }

@@ -6,6 +6,7 @@ import dev.dbmigration.operator.api.v1alpha1.EnvNames;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Flyway: {@code flyway migrate [-target=V]} or {@code flyway info}. Flyway reads its connection
@@ -28,6 +29,17 @@ public final class FlywayEngine implements MigrationEngine {
     return target.equals("head") || target.equals("heads")
         ? List.of("flyway", "migrate")
         : List.of("flyway", "migrate", "-target=" + target);
+  }
+
+  /**
+   * Community Flyway renders no SQL before it runs (a dry run is a paid edition's): the nearest
+   * honest plan is flyway info, its list of migrations with the pending ones marked, read from
+   * the database itself.
+   */
+  @Override
+  public Optional<PlanCommand> plan(DatabaseMigrationSpec spec, String from) {
+    return spec.actionOrDefault() == Action.HISTORY ? Optional.empty()
+        : Optional.of(new PlanCommand(List.of("flyway", "info"), false, false));
   }
 
   @Override

@@ -27,6 +27,23 @@ public final class JobNames {
     return prefix(dbm.getMetadata().getName(), MAX_LENGTH - suffix.length()) + suffix;
   }
 
+  /**
+   * The Job that renders the plan of run {@code run} from the database state {@code context} (a
+   * short hash of the revision, image and target it starts from): a new context, a new plan.
+   */
+  public static String plan(DatabaseMigration dbm, RunIdentity run, String context) {
+    return withSuffix(dbm, "-" + run.text() + "-p" + context);
+  }
+
+  /** The Job that checks the schema for drift after run {@code run}. */
+  public static String driftCheck(DatabaseMigration dbm, RunIdentity run) {
+    return withSuffix(dbm, "-" + run.text() + "-check");
+  }
+
+  private static String withSuffix(DatabaseMigration dbm, String suffix) {
+    return prefix(dbm.getMetadata().getName(), MAX_LENGTH - suffix.length()) + suffix;
+  }
+
   // Resource names are DNS subdomains; dots are legal there but not in a DNS label.
   private static String prefix(String name, int maxLength) {
     String sanitized = name == null ? ""

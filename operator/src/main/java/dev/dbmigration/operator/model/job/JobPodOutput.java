@@ -43,8 +43,9 @@ public final class JobPodOutput {
     if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
       return Optional.empty();
     }
+    // The pod's one main container: the engine's (migrate), a plan's or a drift check's; the
+    // lock sidecar is an init container and reports apart.
     return pod.getStatus().getContainerStatuses().stream()
-        .filter(c -> MigrationJobBuilder.CONTAINER_NAME.equals(c.getName()))
         .map(ContainerStatus::getState)
         .filter(s -> s != null && s.getTerminated() != null)
         .map(s -> s.getTerminated().getMessage())

@@ -13,6 +13,10 @@ public final class Labels {
   public static final String MANAGED_BY_VALUE = "database-migration-operator";
   public static final String COMPONENT = "app.kubernetes.io/component";
   public static final String COMPONENT_VALUE = "migration";
+  /** The component of a Job that renders a run's plan (spec.plan). */
+  public static final String COMPONENT_PLAN = "plan";
+  /** The component of a Job that checks the schema for drift after a run (spec.driftCheck). */
+  public static final String COMPONENT_DRIFT_CHECK = "drift-check";
   /** The owning resource's name; left off when that name is too long to be a label value. */
   public static final String MIGRATION = DatabaseMigration.GROUP + "/migration";
   public static final String GENERATION = DatabaseMigration.GROUP + "/generation";
@@ -35,9 +39,14 @@ public final class Labels {
 
   /** The labels of a run's Job and of its pod, in a stable order. */
   public static Map<String, String> ofRun(DatabaseMigration dbm) {
+    return ofRun(dbm, COMPONENT_VALUE);
+  }
+
+  /** The labels of a Job of {@code component} (migration, plan, drift-check) and its pod. */
+  public static Map<String, String> ofRun(DatabaseMigration dbm, String component) {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(MANAGED_BY, MANAGED_BY_VALUE);
-    labels.put(COMPONENT, COMPONENT_VALUE);
+    labels.put(COMPONENT, component);
     String name = dbm.getMetadata().getName();
     // Resource names may be up to 253 characters; the owner reference still ties such Jobs to it.
     if (name != null && !name.isEmpty() && KubernetesNames.isLabelValue(name)) {

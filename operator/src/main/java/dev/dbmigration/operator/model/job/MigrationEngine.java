@@ -4,6 +4,7 @@ import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationSpec;
 import dev.dbmigration.operator.api.v1alpha1.EnvNames;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.util.List;
+import java.util.Optional;
 
 /** A migration tool: how to invoke it inside the application's image. */
 public interface MigrationEngine {
@@ -23,6 +24,19 @@ public interface MigrationEngine {
    */
   default List<EnvVar> extraEnv(EnvNames names) {
     return List.of();
+  }
+
+  /**
+   * What renders the plan of the spec's upgrade or downgrade from revision {@code from} (the
+   * database's, as the operator read it); empty when the engine has nothing honest to show.
+   */
+  default Optional<PlanCommand> plan(DatabaseMigrationSpec spec, String from) {
+    return Optional.empty();
+  }
+
+  /** The engine's comparison of the database with the application's models, if it has one. */
+  default Optional<List<String>> driftCheck() {
+    return Optional.empty();
   }
 
 }

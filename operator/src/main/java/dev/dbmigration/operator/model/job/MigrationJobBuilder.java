@@ -51,14 +51,27 @@ public final class MigrationJobBuilder {
     return build(dbm, jobName, host, dbm.getSpec().getImage());
   }
 
-  /** The Job of a run with the given image (spec.image, or the one resolved from imageFrom). */
+  /**
+   * The Job of a run with the given image (spec.image, or the one resolved from imageFrom),
+   * without the database lock's sidecar.
+   */
   public static Job build(DatabaseMigration dbm, String jobName, String host, String image) {
+    return build(dbm, jobName, host, image, null);
+  }
+
+  /**
+   * The Job of a run; with {@code lockImage} (the operator's image) and spec.databaseLock, its
+   * pod holds the database's advisory lock for the whole run ({@link LockSidecar}).
+   */
+  public static Job build(DatabaseMigration dbm, String jobName, String host, String image,
+      String lockImage) {
     Objects.requireNonNull(jobName, "jobName");
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(image, "image");
+    String lock = dbm.getSpec().databaseLockOrDefault() ? lockImage : null;
     return new JobBuilder()
         .withMetadata(jobMetadata(dbm, jobName))
-        .withSpec(jobSpec(dbm, host, image))
+        .withSpec(jobSpec(dbm, host, image, lock))
         .build();
   }
 
@@ -98,28 +111,39 @@ public final class MigrationJobBuilder {
         .build();
   }
 
-  private static JobSpec jobSpec(DatabaseMigration dbm, String host, String image) {
+  private static JobSpec jobSpec(DatabaseMigration dbm, String host, String image,
+      String lockImage) {
     JobSettings job = dbm.getSpec().jobOrDefault();
     return new JobSpecBuilder()
         .withBackoffLimit(job.backoffLimitOrDefault())
         .withActiveDeadlineSeconds(job.activeDeadlineSecondsOrDefault())
         .withTtlSecondsAfterFinished(job.ttlSecondsAfterFinishedOrDefault())
-        .withTemplate(podTemplate(dbm, host, image))
+        .withTemplate(podTemplate(dbm, host, image, lockImage))
         .build();
   }
 
-  private static PodTemplateSpec podTemplate(DatabaseMigration dbm, String host, String image) {
+  private static PodTemplateSpec podTemplate(DatabaseMigration dbm, String host, String image,
+      String lockImage) {
     return new PodTemplateSpecBuilder()
         .withNewMetadata()
         .withLabels(Labels.ofRun(dbm))
         .endMetadata()
-        .withSpec(podSpec(dbm.getSpec(), host, image))
+        .withSpec(podSpec(dbm.getSpec(), host, image, lockImage))
         .build();
   }
 
-  private static PodSpec podSpec(DatabaseMigrationSpec spec, String host, String image) {
+  private static PodSpec podSpec(DatabaseMigrationSpec spec, String host, String image,
+      String lockImage) {
     JobSettings job = spec.jobOrDefault();
+    Container migrate = container(spec, host, image);
+    List<Container> sidecars = List.of();
+    if (lockImage != null) {
+      sidecars = List.of(LockSidecar.of(spec, lockImage, host,
+          job.activeDeadlineSecondsOrDefault()));
+      migrate.getEnv().add(literal(LockSidecar.HELD_VARIABLE, "true"));
+    }
     return new PodSpecBuilder()
+        .withInitContainers(sidecars)
         // A retry is the Job's decision (backoffLimit), never the kubelet's.
         .withRestartPolicy("Never")
         // The migration talks to PostgreSQL only; it has no business with the Kubernetes API.
@@ -127,7 +151,7 @@ public final class MigrationJobBuilder {
         .withServiceAccountName(job.getServiceAccountName())
         .withImagePullSecrets(imagePullSecrets(job))
         .withSecurityContext(podSecurityContext())
-        .withContainers(container(spec, host, image))
+        .withContainers(migrate)
         .build();
   }
 
@@ -168,7 +192,7 @@ public final class MigrationJobBuilder {
         .build();
   }
 
-  private static SecurityContext containerSecurityContext() {
+  static SecurityContext containerSecurityContext() {
     return new SecurityContextBuilder()
         .withAllowPrivilegeEscalation(false)
         .withNewCapabilities()
@@ -205,7 +229,8 @@ public final class MigrationJobBuilder {
         fromSecret(names.passwordOrDefault(), secretName, keys.passwordOrDefault()));
     // Engine variables come after the connection variables: $(VAR) only sees earlier entries.
     List<EnvVar> extra = Engines.forEngine(spec.engineOrDefault()).extraEnv(names);
-    return java.util.stream.Stream.concat(connection.stream(), extra.stream()).toList();
+    return new java.util.ArrayList<>(
+        java.util.stream.Stream.concat(connection.stream(), extra.stream()).toList());
   }
 
   private static EnvVar literal(String name, String value) {
@@ -214,7 +239,7 @@ public final class MigrationJobBuilder {
 
   // optional=false: a missing Secret or key keeps the pod from starting instead of running the
   // tool with an empty password.
-  private static EnvVar fromSecret(String name, String secretName, String key) {
+  static EnvVar fromSecret(String name, String secretName, String key) {
     return new EnvVarBuilder()
         .withName(name)
         .withNewValueFrom()

@@ -39,6 +39,23 @@ public final class Conditions {
         new MigrationState(null, check.reason(), check.message()), generation, previous, now);
   }
 
+  /** The SchemaDrift condition of a drift check's report: True, False or Unknown. */
+  public static Condition schemaDrift(DriftReport drift, long generation,
+      List<Condition> previous, String now) {
+    String since = find(previous, ConditionTypes.SCHEMA_DRIFT)
+        .filter(p -> drift.condition().equals(p.getStatus()) && p.getLastTransitionTime() != null)
+        .map(Condition::getLastTransitionTime)
+        .orElse(now);
+    return new ConditionBuilder()
+        .withType(ConditionTypes.SCHEMA_DRIFT)
+        .withStatus(drift.condition())
+        .withReason(drift.reason())
+        .withMessage(Objects.requireNonNullElse(drift.message(), ""))
+        .withObservedGeneration(generation)
+        .withLastTransitionTime(since)
+        .build();
+  }
+
   private static Condition condition(String type, boolean status, MigrationState state,
       long generation, List<Condition> previous, String now) {
     String value = status ? "True" : "False";

@@ -34,6 +34,16 @@ class ReadinessTest {
         });
   }
 
+  /** Issue 15: the app's wait mode means "migrated"; a plan that awaits approval is not. */
+  @Test
+  void aPlanAwaitingApprovalKeepsTheAppWaiting() {
+    assertThat(Readiness.of(at(1L, 1L, Phase.AwaitingApproval, Reasons.AWAITING_APPROVAL)))
+        .satisfies(r -> {
+          assertThat(r.state()).isEqualTo(Readiness.State.WAITING);
+          assertThat(r.message()).startsWith("AwaitingApproval (AwaitingApproval): ");
+        });
+  }
+
   /** Issue 19: an app rolled out with a new image is not released by the old image's run. */
   @Test
   void theRunOfAnotherImageDoesNotReleaseAnAppOfANewOne() {

@@ -1,0 +1,21 @@
+"""the other branch on the same parent: a second head
+
+Revision ID: d00d00000003
+Revises: d00d00000001
+Create Date: 2026-02-02 10:00:00.000000
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "d00d00000003"
+down_revision = "d00d00000001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table("right_side", sa.Column("id", sa.Integer, primary_key=True))
+
+
+def downgrade() -> None:
+    op.drop_table("right_side")
