@@ -21,6 +21,14 @@ import io.fabric8.generator.annotation.ValidationRule;
     + "&& (!has(self.target) || self.target == 'head' || self.target.matches('" + Syntax.FLYWAY_VERSION + "')))",
     message = "engine flyway supports upgrade (to head or a version such as 1.2) and history only",
     reason = "FieldValueInvalid", fieldPath = ".target")
+@ValidationRule(value = "!has(self.job) || !has(self.job.env) || self.job.env.all(e, !(e.name in "
+    + "(has(self.env) ? [self.env.host, self.env.port, self.env.database, self.env.username, "
+    + "self.env.password] : ['" + EnvNames.DEFAULT_HOST + "', '" + EnvNames.DEFAULT_PORT + "', '"
+    + EnvNames.DEFAULT_DATABASE + "', '" + EnvNames.DEFAULT_USERNAME + "', '"
+    + EnvNames.DEFAULT_PASSWORD + "'])))",
+    message = "spec.job.env cannot set a connection variable of spec.env: those come from the "
+        + "leader and the credentials Secret", reason = "FieldValueForbidden",
+    fieldPath = ".job.env")
 @ValidationRule(value = "has(self.image) != has(self.imageFrom)",
     message = "set exactly one of image or imageFrom", reason = "FieldValueInvalid",
     fieldPath = ".image")

@@ -8,6 +8,11 @@ package dev.dbmigration.operator.api.v1alpha1;
  */
 public final class Syntax {
 
+  // One element of a relative path: a name that is not "..", of no '/' and no control character.
+  private static final String PATH_CHAR = "[^/\\x00-\\x1f\\x7f]";
+  private static final String PATH_ELEMENT = "([^/.\\x00-\\x1f\\x7f]" + PATH_CHAR + "*|[.]|[.][^/.\\x00-\\x1f\\x7f]"
+      + PATH_CHAR + "*|[.][.]" + PATH_CHAR + "+)";
+
   /** A DNS-1123 subdomain (at most 253 characters): most object names, a label key's prefix. */
   public static final String DNS_SUBDOMAIN =
       "^[a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
@@ -53,6 +58,21 @@ public final class Syntax {
    */
   public static final String WORKING_DIR =
       "^/[^\\x00-\\x1f\\x7f-\\x9f\\p{Cf}\\x{2028}\\x{2029}$`;|&<>()\\\\'\"]*$";
+  /**
+   * A path inside a volume: relative, no ".." element, no control characters, as the kubelet
+   * requires of a ConfigMap item, a downward API file or a subPath. Each element is anything but
+   * "..", spelled out as alternatives: RE2 has no lookahead, and a CEL rule per path would cost
+   * more than the API server's budget allows at this depth of lists.
+   */
+  public static final String RELATIVE_PATH = "^" + PATH_ELEMENT + "(/" + PATH_ELEMENT + ")*$";
+  /** A Kubernetes quantity that is not negative: 64Mi, 1G, 500m, 1.5, 1e3. */
+  public static final String QUANTITY =
+      "^([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+|[KMGTPE]i|[numkMGTPE])?$";
+  /** Where a volume is mounted: absolute, no ':' (the runtime's separator), no controls. */
+  public static final String MOUNT_PATH = "^/[^:\\x00-\\x1f\\x7f]*[^/:\\x00-\\x1f\\x7f]$";
+  /** The pod fields the downward API offers as files. */
+  public static final String DOWNWARD_FIELD = "^(metadata[.](name|namespace|uid|labels|annotations)"
+      + "|metadata[.](labels|annotations)\\['[A-Za-z0-9./_-]{1,317}'\\])$";
   /** A rerun token: a timestamp, a build number or a commit, nothing a terminal would act on. */
   public static final String RERUN = "^[A-Za-z0-9]([-A-Za-z0-9_.:+]*[A-Za-z0-9])?$";
 
