@@ -5,6 +5,7 @@ import dev.dbmigration.operator.api.v1alpha1.SecretKeys;
 import dev.dbmigration.operator.database.DatabaseLogin;
 import dev.dbmigration.operator.database.Probe;
 import dev.dbmigration.operator.database.RevisionReader;
+import dev.dbmigration.operator.database.RevisionSource;
 import dev.dbmigration.operator.model.validation.SecretView;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.util.List;
@@ -37,8 +38,8 @@ final class DatabaseAccess {
     if (database == null || username == null || password == null) {
       return new Probe.Unreachable("the credentials Secret lacks a key");
     }
-    return reader.probe(new DatabaseLogin(host, dbm.getSpec().getDatabase().portOrDefault(),
-        database, username, password), dbm.getSpec().engineOrDefault());
+    return reader.probeTable(new DatabaseLogin(host, dbm.getSpec().getDatabase().portOrDefault(),
+        database, username, password), RevisionSource.of(dbm.getSpec()));
   }
 
   /** The database's name as the Secret gives it, or null when it cannot be read. */

@@ -9,11 +9,14 @@ public sealed interface Probe {
    * Logged in and read the version table.
    *
    * @param inRecovery true on a standby, where a migration cannot write
+   * @param revision null when no table records one (engine command without spec.versionTable)
    */
   record Reachable(boolean inRecovery, Revision revision) implements Probe {
 
-    public Reachable {
-      Objects.requireNonNull(revision, "revision");
+    /** The revision as status.revision shows it; empty when nothing records one. */
+    public java.util.Optional<String> revisionText() {
+      return revision == null ? java.util.Optional.empty()
+          : java.util.Optional.of(revision.toString());
     }
   }
 

@@ -5,8 +5,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import org.postgresql.Driver;
 import org.postgresql.PGProperty;
@@ -47,8 +47,17 @@ public final class RevisionReader {
 
   /** Logs in as {@code login} and reads the version table of {@code engine} (null: Alembic). */
   public Probe probe(DatabaseLogin login, Engine engine) {
-    VersionTable table = VersionTable.forEngine(engine);
-    LOG.debug("probing {} for the {} revision", login, table.name().toLowerCase(Locale.ROOT));
+    return probeTable(login, Optional.of(VersionTable.forEngine(engine)));
+  }
+
+  /**
+   * Logs in as {@code login} and reads the revision from {@code source} (empty: only whether the
+   * database is writable).
+   */
+  public Probe probeTable(DatabaseLogin login, Optional<RevisionSource> source) {
+    RevisionSource table = source.orElse(null);
+    LOG.debug("probing {} for the revision in {}", login,
+        table == null ? "no table" : table.describe());
     long started = System.nanoTime();
     Connection connection;
     try {
@@ -60,7 +69,7 @@ public final class RevisionReader {
     }
     try {
       Probe.Reachable reachable = read(new JdbcSession(connection), table, timeouts);
-      LOG.debug("{} is at revision {}{}", login, reachable.revision(),
+      LOG.debug("{} is at revision {}{}", login, reachable.revisionText().orElse("(not read)"),
           reachable.inRecovery() ? " (in recovery)" : "");
       return reachable;
     } catch (SQLException | RuntimeException e) {
@@ -80,13 +89,16 @@ public final class RevisionReader {
     return connection;
   }
 
-  /** The probe's queries, apart from JDBC so that a test can answer them. */
-  static Probe.Reachable read(Session session, VersionTable table, Timeouts timeouts)
+  /** The probe's queries, apart from JDBC so that a test can answer them; no table: none. */
+  static Probe.Reachable read(Session session, RevisionSource table, Timeouts timeouts)
       throws SQLException {
     // The socket timeout alone would leave a slow query running on the server; statement_timeout
     // makes the server stop it, e.g. when a migration holds a lock on the version table.
     session.execute("SET statement_timeout = " + timeouts.statementMillis());
     boolean inRecovery = session.queryBoolean("SELECT pg_is_in_recovery()");
+    if (table == null) {
+      return new Probe.Reachable(inRecovery, null);
+    }
     if (!session.queryBoolean(table.existsQuery())) {
       return new Probe.Reachable(inRecovery, Revision.base());
     }

@@ -6,6 +6,7 @@ import dev.dbmigration.operator.api.v1alpha1.ConditionTypes;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationSpec;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
+import dev.dbmigration.operator.api.v1alpha1.Engine;
 import dev.dbmigration.operator.api.v1alpha1.LeaderStatus;
 import dev.dbmigration.operator.api.v1alpha1.Phase;
 import dev.dbmigration.operator.api.v1alpha1.Reasons;
@@ -199,8 +200,7 @@ public final class Planner {
               describe(leader) + " is in recovery (a replica): refusing to migrate it"
                   + " (rechecked, less often the longer it lasts)"), check);
         }
-        revision = new RevisionStatus(reachable.revision().toString(),
-            reachable.revision().toString());
+        revision = reachable.revisionText().map(r -> new RevisionStatus(r, r)).orElse(null);
       } else if (settings.databaseCheck() == DatabaseCheckMode.REQUIRED) {
         return waitForDatabase(new MigrationState(Phase.WaitingForDatabase,
             Reasons.DATABASE_UNREACHABLE,
@@ -271,12 +271,15 @@ public final class Planner {
       if (o.probe() == null && run.leader() != null) {
         return new Plan.CheckDatabase(run.leader());
       }
-      boolean history = dbm.getSpec().actionOrDefault() == Action.HISTORY;
+      // A history run and the user's own command are run for what they print.
+      boolean history = dbm.getSpec().actionOrDefault() == Action.HISTORY
+          || dbm.getSpec().engineOrDefault() == Engine.COMMAND;
       if (history && state.phase() == Phase.Succeeded && o.output() == null) {
         return new Plan.ReadOutput(job);
       }
       RevisionStatus revision = o.probe() instanceof Probe.Reachable reachable
-          ? new RevisionStatus(revisionBefore(), reachable.revision().toString()) : null;
+          ? reachable.revisionText().map(r -> new RevisionStatus(revisionBefore(), r)).orElse(null)
+          : null;
       String message = state.message();
       String output = null;
       if (state.phase() == Phase.Failed) {
@@ -404,9 +407,10 @@ public final class Planner {
     Probe.Reachable reachable = (Probe.Reachable) probe;
     return reachable.inRecovery()
         ? new DatabaseCheck(false, Reasons.LEADER_IN_RECOVERY,
-            "in recovery (read-only), revision " + reachable.revision())
-        : new DatabaseCheck(true, Reasons.DATABASE_REACHABLE,
-            "writable, revision " + reachable.revision());
+            "in recovery (read-only)"
+                + reachable.revisionText().map(r -> ", revision " + r).orElse(""))
+        : new DatabaseCheck(true, Reasons.DATABASE_REACHABLE, "writable"
+            + reachable.revisionText().map(r -> ", revision " + r).orElse(""));
   }
 
   // The due time, not the time left: the message (and so the status) stays the same each pass.

@@ -36,6 +36,18 @@ class RevisionReaderTest {
   }
 
   @Test
+  void withoutATableOnlyWritabilityIsReadAndTheRevisionIsUnknown() throws SQLException {
+    ScriptedSession session = new ScriptedSession(false, true, List.of("never read"));
+
+    Probe.Reachable probe = RevisionReader.read(session, null, Timeouts.DEFAULTS);
+
+    assertThat(probe).isEqualTo(new Probe.Reachable(false, null));
+    assertThat(probe.revisionText()).isEmpty();
+    assertThat(session.statements).containsExactly("SET statement_timeout = 5000",
+        "SELECT pg_is_in_recovery()");
+  }
+
+  @Test
   void missingTableIsTheBaseStateWithoutReadingIt() throws SQLException {
     ScriptedSession session = new ScriptedSession(false, false, List.of());
 

@@ -529,7 +529,7 @@ class HostileInputIT {
         all(set("spec.action", "downgrade"), set("spec.target", "base"),
             set("spec.allowDowngrade", "true"))));
     cases.add(rejected("upgrade to base", "spec.target", set("spec.target", "base")));
-    cases.add(rejected("engine: unknown liquibase", "spec.engine", set("spec.engine", "liquibase")));
+    cases.add(rejected("engine: unknown sqitch", "spec.engine", set("spec.engine", "sqitch")));
     cases.add(rejected("engine: Alembic (case)", "spec.engine", set("spec.engine", "Alembic")));
     cases.add(rejected("engine flyway: downgrade", "spec.allowDowngrade",
         all(set("spec.engine", "flyway"), set("spec.action", "downgrade"), set("spec.target", "1"))));
@@ -589,13 +589,16 @@ class HostileInputIT {
     cases.add(rejected("rerun: 7 (number)", "spec.rerun", set("spec.rerun", 7)));
     // Unknown fields are pruned by the server. Without a Secret the run waits, so that the only
     // thing left to see is that none of them survived into the stored object.
-    cases.add(pending("spec: unknown top-level fields (command, privileged, hostNetwork)",
+    cases.add(pending("spec: unknown top-level fields (privileged, hostNetwork, job.podSpec)",
         Reasons.SECRET_NOT_FOUND, Setup.NO_SECRET,
-        all(set("spec.command", arr("sh", "-c", "curl http://127.0.0.1:9/x | sh")),
-            set("spec.privileged", true), set("spec.hostNetwork", true),
+        all(set("spec.privileged", true), set("spec.hostNetwork", true),
             set("spec.job.podSpec", obj("hostPID", "true"))),
         SECRET)
-        .pruning("/spec/command", "/spec/privileged", "/spec/hostNetwork", "/spec/job/podSpec"));
+        .pruning("/spec/privileged", "/spec/hostNetwork", "/spec/job/podSpec"));
+    // spec.command is a field now, for engine command only: beside alembic it is refused, not
+    // pruned, so it can never be mistaken for the command that runs.
+    cases.add(rejected("spec.command beside engine alembic", "spec.command",
+        set("spec.command", arr("sh", "-c", "curl http://127.0.0.1:9/x | sh"))));
     return cases.stream();
   }
 

@@ -59,6 +59,23 @@ public final class Syntax {
   public static final String WORKING_DIR =
       "^/[^\\x00-\\x1f\\x7f-\\x9f\\p{Cf}\\x{2028}\\x{2029}$`;|&<>()\\\\'\"]*$";
   /**
+   * A Liquibase tag as a target (update-to-tag, rollback to a tag): what a revision id may hold.
+   * head, heads and base keep their meaning and are no tag.
+   */
+  public static final String LIQUIBASE_TAG = "^[A-Za-z0-9_.]{1,64}$";
+  /** +N or -N alone, as Liquibase's update-count and rollback-count take them. */
+  public static final String UP_COUNT = "^[+][1-9][0-9]{0,3}$";
+  public static final String DOWN_COUNT = "^-[1-9][0-9]{0,3}$";
+  /**
+   * A PostgreSQL table or column name as written unquoted and folded to lower case, optionally
+   * schema-qualified for a table: the operator quotes it, so the name means the same to it as to
+   * the tool, and nothing else can ride along into the query.
+   */
+  public static final String SQL_NAME = "^[a-z_][a-z0-9_]{0,62}$";
+  public static final String SQL_TABLE = "^([a-z_][a-z0-9_]{0,62}[.])?[a-z_][a-z0-9_]{0,62}$";
+  /** An argument of spec.command: anything but NUL, which no exec'd argument can hold. */
+  public static final String ARGUMENT = "^[^\\x00]*$";
+  /**
    * A path inside a volume: relative, no ".." element, no control characters, as the kubelet
    * requires of a ConfigMap item, a downward API file or a subPath. Each element is anything but
    * "..", spelled out as alternatives: RE2 has no lookahead, and a CEL rule per path would cost
