@@ -67,6 +67,11 @@ the two differ. */}}
 - apiGroups: [""]
   resources: [secrets]
   verbs: [get, list, watch]
+# spec.database.tls.ca from a ConfigMap: the CA bundle, read (one GET) when the operator
+# checks the database. No list or watch: only the ConfigMaps resources name.
+- apiGroups: [""]
+  resources: [configmaps]
+  verbs: [get]
 - apiGroups: [""]
   resources: [events]
   verbs: [create, patch]

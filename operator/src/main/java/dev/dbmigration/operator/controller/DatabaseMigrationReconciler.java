@@ -55,7 +55,8 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
 
   private final Clock clock;
   private final Planner planner;
-  private final DatabaseAccess database;
+  private final RevisionReader revisionReader;
+  private DatabaseAccess database;
   private final MigrationMetrics metrics;
   private final MigrationJob jobs = new MigrationJob();
   private Observer observer;
@@ -71,7 +72,7 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
       OperatorSettings settings, MigrationMetrics metrics) {
     this.clock = clock;
     this.planner = new Planner(PlannerSettings.of(settings.databaseCheck(), settings.backoff()));
-    this.database = new DatabaseAccess(revisionReader);
+    this.revisionReader = revisionReader;
     this.metrics = metrics;
   }
 
@@ -91,6 +92,7 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     observer = new Observer(secrets, pods, workloads, clock);
     status = new StatusWriter(new MigrationEvents(context.getClient(), clock), metrics, clock);
     outputs = new JobOutputs(context.getClient());
+    database = new DatabaseAccess(revisionReader, new CaBundleReader(context.getClient()));
     sources.addAll(List.of(secrets, pods, workloads.deployments(), workloads.statefulSets()));
     return sources;
   }

@@ -24,11 +24,20 @@ public sealed interface Probe {
    * Could not log in or read the version table.
    *
    * @param reason one line for status and events, with the password redacted
+   * @param definite the check got far enough to be told no for good: a TLS CA that is missing or
+   *     not the server's, a certificate that does not name the leader. The Job would fail alike,
+   *     so it is not made even where DATABASE_CHECK=best-effort runs Jobs the operator cannot
+   *     check (a network policy), until what the message names is fixed
    */
-  record Unreachable(String reason) implements Probe {
+  record Unreachable(String reason, boolean definite) implements Probe {
 
     public Unreachable {
       Objects.requireNonNull(reason, "reason");
+    }
+
+    /** Not reached, for a reason the migration's pod may not share (network, timeouts). */
+    public Unreachable(String reason) {
+      this(reason, false);
     }
   }
 }

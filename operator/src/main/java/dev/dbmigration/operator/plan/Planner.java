@@ -201,13 +201,16 @@ public final class Planner {
                   + " (rechecked, less often the longer it lasts)"), check);
         }
         revision = reachable.revisionText().map(r -> new RevisionStatus(r, r)).orElse(null);
-      } else if (settings.databaseCheck() == DatabaseCheckMode.REQUIRED) {
+      } else if (settings.databaseCheck() == DatabaseCheckMode.REQUIRED
+          || ((Probe.Unreachable) o.probe()).definite()) {
+        // A definite refusal (TLS) is what the Job would meet too: no Job in either mode.
+        boolean definite = ((Probe.Unreachable) o.probe()).definite();
         return waitForDatabase(new MigrationState(Phase.WaitingForDatabase,
             Reasons.DATABASE_UNREACHABLE,
             "the operator cannot reach " + describe(leader) + " ("
                 + ((Probe.Unreachable) o.probe()).reason() + "); no Job until it can (rechecked,"
-                + " less often the longer it lasts; DATABASE_CHECK=best-effort runs the Job"
-                + " regardless)"), check);
+                + " less often the longer it lasts" + (definite ? ")"
+                : "; DATABASE_CHECK=best-effort runs the Job regardless)")), check);
       }
       String databaseKey = leader.getHost() + ":" + dbm.getSpec().getDatabase().portOrDefault() + "/"
           + Objects.requireNonNullElse(o.secret().databaseName(), "");
@@ -401,8 +404,8 @@ public final class Planner {
       return new DatabaseCheck(false, Reasons.DATABASE_UNREACHABLE,
           "the operator could not check " + (leader == null ? "the database" : describe(leader))
               + " (" + unreachable.reason() + ")"
-              + (settings.databaseCheck() == DatabaseCheckMode.REQUIRED ? ""
-              : "; the migration runs in its Job regardless"));
+              + (settings.databaseCheck() == DatabaseCheckMode.REQUIRED || unreachable.definite()
+              ? "" : "; the migration runs in its Job regardless"));
     }
     Probe.Reachable reachable = (Probe.Reachable) probe;
     return reachable.inRecovery()

@@ -57,6 +57,7 @@ class InstallRbacTest {
       "core secrets get",
       "core secrets list",
       "core secrets watch",
+      "core configmaps get",
       "core events create",
       "core events patch",
       CRD_CHECK);

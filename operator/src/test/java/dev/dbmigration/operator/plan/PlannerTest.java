@@ -73,7 +73,7 @@ class PlannerTest {
     expect.more().accept(plan);
   }
 
-  /** The rows of the liquibase and command engines (issue 16). */
+  /** The rows of the liquibase and command engines and of TLS (issue 16). */
   @ParameterizedTest(name = "{0}")
   @MethodSource("engineTable")
   void plansForEngines(Planner planner, Observation observation, Expect expect) {
@@ -144,6 +144,22 @@ class PlannerTest {
         report(Phase.Succeeded, Reasons.MIGRATION_SUCCEEDED, p -> assertThat(outcomeOf(p).run()
             .revision().getCurrent()).isEqualTo("2-add-email::dbm"))));
 
+    rows.add(row("TLS refused by the server (wrong CA): waiting, naming the TLS failure, no Job",
+        observe(migration()).probe(new Probe.Unreachable("TLS to 198.18.0.10:5432 failed: the"
+            + " server's certificate is not signed by a CA of spec.database.tls.ca")),
+        report(Phase.WaitingForDatabase, Reasons.DATABASE_UNREACHABLE, p -> {
+          assertThat(message(p)).contains("spec.database.tls.ca", "no Job until it can");
+          assertThat(outcomeOf(p).check().message()).contains("TLS to 198.18.0.10:5432 failed");
+        })));
+    rows.add(rowWith(BEST_EFFORT, "TLS refused under best-effort: the Job would meet the same"
+            + " refusal, so still no Job",
+        observe(migration()).probe(new Probe.Unreachable("spec.database.tls.ca: ConfigMap"
+            + " patroni-ca not found in namespace wps-pr-1", true)),
+        report(Phase.WaitingForDatabase, Reasons.DATABASE_UNREACHABLE, p -> {
+          assertThat(message(p)).contains("ConfigMap patroni-ca not found")
+              .doesNotContain("best-effort");
+          assertThat(outcomeOf(p).check().message()).doesNotContain("regardless");
+        })));
     return rows.stream();
   }
 

@@ -48,10 +48,10 @@ public final class LiquibaseEngine implements MigrationEngine {
    * servers from the cluster. spec.job.env comes later and may turn them back on.
    */
   @Override
-  public List<EnvVar> extraEnv(EnvNames names) {
+  public List<EnvVar> extraEnv(DatabaseMigrationSpec spec) {
+    EnvNames names = spec.envOrDefault();
     return List.of(
-        env("LIQUIBASE_COMMAND_URL", "jdbc:postgresql://$(" + names.hostOrDefault() + "):$("
-            + names.portOrDefault() + ")/$(" + names.databaseOrDefault() + ")"),
+        env("LIQUIBASE_COMMAND_URL", JdbcUrl.of(spec)),
         env("LIQUIBASE_COMMAND_USERNAME", "$(" + names.usernameOrDefault() + ")"),
         env("LIQUIBASE_COMMAND_PASSWORD", "$(" + names.passwordOrDefault() + ")"),
         env("LIQUIBASE_SHOW_BANNER", "false"),

@@ -215,7 +215,8 @@ public final class MigrationJobBuilder {
     // Engine variables come after the connection variables: $(VAR) only sees earlier entries.
     // The user's own come last, so they may build on all of them.
     List<EnvVar> all = new java.util.ArrayList<>(connection);
-    all.addAll(Engines.forEngine(spec.engineOrDefault()).extraEnv(names));
+    all.addAll(Engines.forEngine(spec.engineOrDefault()).extraEnv(spec));
+    all.addAll(JobTls.libpqEnv(spec));
     all.addAll(PodSettings.env(spec.jobOrDefault()));
     return all;
   }

@@ -23,8 +23,8 @@ import java.util.Map;
 /**
  * The migration pod's settings of spec.job (scheduling, labels and annotations, extra variables,
  * volumes) as the Job carries them: copies, never the resource's own objects, with the
- * operator's labels over the user's. What the CRD lets through is passed on as it is; the
- * security context is not among it.
+ * operator's labels over the user's and the TLS CA bundle's volume beside the user's. What the
+ * CRD lets through is passed on as it is; the security context is not among it.
  */
 final class PodSettings {
 
@@ -69,13 +69,14 @@ final class PodSettings {
     return copies(job.getEnvFrom(), e -> new EnvFromSourceBuilder(e).build());
   }
 
-  /** The user's volumes. */
+  /** The user's volumes and, with spec.database.tls.ca, the CA bundle's. */
   static List<Volume> volumes(DatabaseMigrationSpec spec) {
     List<Volume> volumes = new ArrayList<>();
     List<Volume> own = copies(spec.jobOrDefault().getVolumes(), v -> new VolumeBuilder(v).build());
     if (own != null) {
       volumes.addAll(own);
     }
+    JobTls.volume(spec).ifPresent(volumes::add);
     return volumes.isEmpty() ? null : volumes;
   }
 
@@ -86,6 +87,7 @@ final class PodSettings {
     if (own != null) {
       mounts.addAll(own);
     }
+    JobTls.mount(spec).ifPresent(mounts::add);
     return mounts.isEmpty() ? null : mounts;
   }
 

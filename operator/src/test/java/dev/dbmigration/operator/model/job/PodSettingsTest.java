@@ -2,7 +2,9 @@ package dev.dbmigration.operator.model.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dbmigration.operator.api.v1alpha1.CaBundleSource;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
+import dev.dbmigration.operator.api.v1alpha1.DatabaseTls;
 import dev.dbmigration.operator.api.v1alpha1.JobSettings;
 import dev.dbmigration.operator.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.AffinityBuilder;
@@ -102,12 +104,13 @@ class PodSettingsTest {
             .build()));
     job.setEnvFrom(List.of(new EnvFromSourceBuilder().withNewConfigMapRef()
         .withName("app-config").endConfigMapRef().withPrefix("APP_").build()));
+    tls();
 
     Container container = container(build());
 
     assertThat(container.getEnv()).extracting(EnvVar::getName).containsExactly("POSTGRES_HOST",
-        "POSTGRES_PORT", "POSTGRES_DATABASE", "POSTGRES_USER", "POSTGRES_PASSWORD",
-        "LOG_LEVEL", "DSN_HOST", "FEATURE");
+        "POSTGRES_PORT", "POSTGRES_DATABASE", "POSTGRES_USER", "POSTGRES_PASSWORD", "PGSSLMODE",
+        "PGSSLROOTCERT", "LOG_LEVEL", "DSN_HOST", "FEATURE");
     assertThat(container.getEnvFrom()).singleElement().satisfies(e -> {
       assertThat(e.getConfigMapRef().getName()).isEqualTo("app-config");
       assertThat(e.getPrefix()).isEqualTo("APP_");
@@ -116,20 +119,21 @@ class PodSettingsTest {
   }
 
   @Test
-  void volumesAndMountsReachThePodAsCopies() {
+  void volumesAndMountsSitBesideTheCaBundlesAndAreCopies() {
     List<Volume> volumes = new ArrayList<>(List.of(new VolumeBuilder().withName("scratch")
         .withNewEmptyDir().withMedium("Memory").endEmptyDir().build()));
     job.setVolumes(volumes);
     job.setVolumeMounts(List.of(new VolumeMountBuilder().withName("scratch")
         .withMountPath("/scratch").build()));
+    tls();
 
     Job built = build();
     volumes.get(0).setName("changed");
 
     assertThat(pod(built).getVolumes()).extracting(Volume::getName)
-        .containsExactly("scratch");
+        .containsExactly("scratch", JobTls.VOLUME);
     assertThat(container(built).getVolumeMounts()).extracting(VolumeMount::getMountPath)
-        .containsExactly("/scratch");
+        .containsExactly("/scratch", JobTls.MOUNT_PATH);
   }
 
   @Test
@@ -150,6 +154,12 @@ class PodSettingsTest {
     assertThat(container.getAllowPrivilegeEscalation()).isFalse();
     assertThat(container.getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(container.getPrivileged()).isNull();
+  }
+
+  private void tls() {
+    DatabaseTls tls = new DatabaseTls();
+    tls.setCa(CaBundleSource.configMap("patroni-ca", "ca.crt"));
+    dbm.getSpec().getDatabase().setTls(tls);
   }
 
   private Job build() {
