@@ -3,13 +3,13 @@ package dev.dbmigration.operator.controller;
 import dev.dbmigration.operator.api.v1alpha1.CaBundleSource;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.database.CaBundle;
+import dev.dbmigration.operator.model.validation.SecretView;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Reads the CA bundle of spec.database.tls.ca when the operator is about to connect, and keeps
@@ -76,13 +76,9 @@ final class CaBundleReader {
     return decode(data.get(key));
   }
 
+  // A value that is not base64 reads as empty: the bundle then holds no certificate, said so.
   private static String decode(String base64) {
-    try {
-      return new String(Base64.getDecoder().decode(base64 == null ? "" : base64),
-          StandardCharsets.US_ASCII);
-    } catch (IllegalArgumentException e) {
-      return "";
-    }
+    return Objects.requireNonNullElse(SecretView.decode(base64), "");
   }
 
   /** The object or key is absent; the message continues the object's description. */
