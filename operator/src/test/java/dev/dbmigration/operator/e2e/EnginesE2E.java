@@ -42,10 +42,14 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 16 on the real cluster: the migration pod's settings on the pod the Job controller made,
  * engine command's success and failure as users read them in status, and TLS verify-full to a
- * PostgreSQL that accepts TLS only, with a wrong CA refused before any Job.
+ * PostgreSQL that accepts TLS only, with a wrong CA refused before any Job; the real Liquibase's
+ * update and rollback-count 1 with the revision in status as DATABASECHANGELOG holds it.
  */
 @Order(9)
 class EnginesE2E extends ClusterScenario {
+
+  /** The real Liquibase CLI and LiquibaseIT's changelog (hack/images/build.sh). */
+  static final String LIQUIBASE_IMAGE = "localhost/liquibase-billing:1";
 
   @Test
   void podSettingsReachTheRealPodAndTheRestrictedContextStays() throws Exception {
@@ -197,6 +201,49 @@ class EnginesE2E extends ClusterScenario {
     record("TLS verify-full to a hostssl-only PostgreSQL; a wrong CA", expected, observed,
         started);
     assertThat(observed).as(ok.getMessage()).isEqualTo(expected);
+  }
+
+  @Test
+  void liquibaseUpdateThenRollbackCountOneWithTheRevisionOfDatabaseChangelog() throws Exception {
+    long started = System.nanoTime();
+    String ns = cluster.newNamespace("engines-lb");
+    ClusterDatabase db = ClusterDatabase.plain(cluster, ns, "patroni-lb");
+    DatabaseMigration dbm = Migrations.of(ns, "billing", db, LIQUIBASE_IMAGE,
+        "/liquibase/changelog");
+    dbm.getSpec().setEngine(Engine.LIQUIBASE);
+    migrations.create(dbm);
+    DatabaseMigrationStatus updated = migrations.awaitFinished(ns, "billing", 1L);
+    String afterUpdate = lastChangeset(db);
+    long rollback = migrations.edit(ns, "billing", s -> {
+      s.setAction(dev.dbmigration.operator.api.v1alpha1.Action.DOWNGRADE);
+      s.setAllowDowngrade(true);
+      s.setTarget("-1");
+    });
+    DatabaseMigrationStatus rolledBack = migrations.awaitFinished(ns, "billing", rollback);
+    Job job = cluster.client().batch().v1().jobs().inNamespace(ns)
+        .withName(rolledBack.getJobName()).get();
+
+    String observed = "update: " + updated.getPhase() + " at " + revision(updated)
+        + ", DATABASECHANGELOG " + afterUpdate + "; " + String.join(" ", job.getSpec()
+            .getTemplate().getSpec().getContainers().get(0).getCommand()) + ": "
+        + rolledBack.getPhase() + " at " + revision(rolledBack) + ", DATABASECHANGELOG "
+        + lastChangeset(db);
+    String expected = "update: Succeeded at add-invoice-currency::billing, DATABASECHANGELOG"
+        + " add-invoice-currency::billing; liquibase rollback-count --count=1: Succeeded at"
+        + " create-invoices::billing, DATABASECHANGELOG create-invoices::billing";
+    record("Liquibase 4.33.0 in a real pod: update, then rollback-count 1", expected, observed,
+        started);
+    assertThat(observed).as(updated.getMessage() + " / " + rolledBack.getMessage())
+        .isEqualTo(expected);
+  }
+
+  /** DATABASECHANGELOG's last applied changeset, as Liquibase's own log names it. */
+  private static String lastChangeset(ClusterDatabase db) throws Exception {
+    try (Connection c = db.connect(); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT id || '::' || author FROM databasechangelog"
+             + " ORDER BY orderexecuted DESC LIMIT 1")) {
+      return rs.next() ? rs.getString(1) : "empty";
+    }
   }
 
   private static DatabaseMigration tlsMigration(String ns, String name, String db,
