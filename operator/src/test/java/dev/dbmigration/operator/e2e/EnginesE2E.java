@@ -174,8 +174,11 @@ class EnginesE2E extends ClusterScenario {
     String podIp = cluster.awaitReadyPod(ns, name + "-0", ClusterDatabase.START);
 
     migrations.create(tlsMigration(ns, "wrong-ca", name, address, "other-ca"));
-    DatabaseMigrationStatus refused = migrations.await(ns, "wrong-ca", "refused", Duration
-        .ofMinutes(1), s -> s.getPhase() == Phase.WaitingForDatabase);
+    // Until the Service routes to the pod just Ready, the check meets "connection refused" (also
+    // WaitingForDatabase); the TLS refusal is what follows at the next recheck.
+    DatabaseMigrationStatus refused = migrations.await(ns, "wrong-ca", "refused over TLS",
+        Duration.ofMinutes(1), s -> s.getPhase() == Phase.WaitingForDatabase
+            && s.getMessage() != null && s.getMessage().contains("spec.database.tls.ca"));
     migrations.create(tlsMigration(ns, "wps-api", name, address, "patroni-ca"));
     DatabaseMigrationStatus ok = migrations.awaitFinished(ns, "wps-api", 1L);
     Job job = cluster.client().batch().v1().jobs().inNamespace(ns).withName(ok.getJobName())
