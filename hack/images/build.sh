@@ -15,6 +15,10 @@
 #                        build-1 also holds operator/src/test/resources/alembic-heads at /app/heads,
 #                        alembic-drift at /app/drift and alembic-locking at /app/locking
 #   patroni-<hash>.tar   localhost/patroni:3.0.2      base + postgresql-15, patroni; USER 999
+#   liquibase-<hash>.tar localhost/liquibase-billing:1 base + a jlink'd JRE of the build's JDK, the
+#                                                     real Liquibase CLI (Maven Central, via the
+#                                                     wrapper), operator/src/test/resources/liquibase
+#                                                     at /liquibase/changelog; USER 10001:0
 # The three wps-api tags share their layers, and wps-api and patroni share the base layer.
 #
 #   hack/images/build.sh [NAME...]            build what is missing of the images NAME (pause,
@@ -34,7 +38,7 @@ python=/usr/bin/python3   # the system Python: its standard library is all the p
 import=false
 [ "${1:-}" = --import ] && import=true && shift
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(pause wps-api patroni)
+[ ${#names[@]} -gt 0 ] || names=(pause wps-api patroni liquibase)
 
 mkdir -p "$cache"
 # One build at a time per cache (two Maven runs may call this together).
@@ -218,13 +222,56 @@ EOF
 )"
 }
 
+# liquibase: the Liquibase engine's real tool as a team's migration image carries it. The JRE is
+# a jlink of the JDK that builds the project (the base is the same Debian), the jars come from
+# Maven Central through the wrapper (offline from ~/.m2 when there), the changelog is LiquibaseIT's.
+LIQUIBASE_JARS="org.liquibase:liquibase-core:4.33.0 info.picocli:picocli:4.7.7
+  org.yaml:snakeyaml:2.4 com.opencsv:opencsv:5.11.2 org.apache.commons:commons-text:1.13.1
+  org.apache.commons:commons-lang3:3.17.0 org.apache.commons:commons-collections4:4.5.0
+  commons-io:commons-io:2.19.0 javax.xml.bind:jaxb-api:2.3.1 org.postgresql:postgresql:42.7.8"
+liquibase() {
+  local dir java_home t=$SECONDS
+  base
+  java_home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+  if dir=$(step liquibase-layer "$(hash operator/src/test/resources/liquibase -- "$packer" \
+      "$LIQUIBASE_JARS" "$("$java_home/bin/java" -version 2>&1)")"); then
+    mkdir -p "$dir/rootfs/opt/liquibase/lib" "$dir/rootfs/usr/local/bin" "$dir/rootfs/liquibase"
+    "$java_home/bin/jlink" --add-modules java.se,jdk.unsupported,jdk.crypto.ec,jdk.zipfs \
+      --strip-debug --no-man-pages --no-header-files --compress=2 --output "$dir/rootfs/opt/java"
+    for coordinates in $LIQUIBASE_JARS; do
+      ./mvnw -q -B -ntp dependency:copy -Dartifact="$coordinates" \
+        -DoutputDirectory="$dir/rootfs/opt/liquibase/lib" >&2
+    done
+    cat > "$dir/rootfs/usr/local/bin/liquibase" <<'SH'
+#!/bin/sh
+exec /opt/java/bin/java -cp '/opt/liquibase/lib/*' liquibase.integration.commandline.LiquibaseCommandLine "$@"
+SH
+    cp -r operator/src/test/resources/liquibase "$dir/rootfs/liquibase/changelog"
+    chown -R 0:0 "$dir/rootfs"
+    find "$dir/rootfs/liquibase" "$dir/rootfs/opt/liquibase" -type d -exec chmod 0755 {} +
+    find "$dir/rootfs/liquibase" "$dir/rootfs/opt/liquibase" -type f -exec chmod 0644 {} +
+    chmod 0755 "$dir/rootfs/usr/local/bin/liquibase"
+    layer "$dir/rootfs" "$dir/layer.tar" --clamp-mtime
+    done_step "$dir" "$t"
+  fi
+  archive liquibase "$(cat <<EOF
+{"images": [{"tags": ["localhost/liquibase-billing:1"], "layers": ["$base_layer", "$dir/layer.tar"],
+  "config": {"User": "10001:0",
+             "Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                     "LANG=C.UTF-8", "HOME=/tmp"],
+             "WorkingDir": "/liquibase/changelog", "Cmd": ["liquibase", "--version"]}}]}
+EOF
+)"
+}
+
 archives=()
 for name in "${names[@]}"; do
   case "$name" in
     pause) archives+=("$(pause)") ;;
     wps-api) base; archives+=("$(wps_api)") ;;
     patroni) base; archives+=("$(patroni)") ;;
-    *) echo "images: unknown image $name (pause, wps-api, patroni)" >&2; exit 2 ;;
+    liquibase) base; archives+=("$(liquibase)") ;;
+    *) echo "images: unknown image $name (pause, wps-api, patroni, liquibase)" >&2; exit 2 ;;
   esac
 done
 flock -u 9

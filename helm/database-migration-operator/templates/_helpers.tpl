@@ -67,7 +67,8 @@ the two differ. */}}
 - apiGroups: [""]
   resources: [secrets]
   verbs: [get, list, watch]
-# A run's plan (spec.plan): one ConfigMap per resource, replaced by the next; no informer.
+# ConfigMaps: a run's plan (spec.plan), one per resource, replaced by the next; and
+# spec.database.tls.ca's CA bundle, read when the database is checked. No informer.
 - apiGroups: [""]
   resources: [configmaps]
   verbs: [get, create, update]

@@ -59,7 +59,8 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
 
   private final Clock clock;
   private final Planner planner;
-  private final DatabaseAccess database;
+  private final RevisionReader revisionReader;
+  private DatabaseAccess database;
   private final MigrationMetrics metrics;
   private final MigrationJob jobs = new MigrationJob();
   private Observer observer;
@@ -77,7 +78,7 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     this.clock = clock;
     this.planner = new Planner(PlannerSettings.of(settings.databaseCheck(), settings.backoff(),
         settings.operatorImage()));
-    this.database = new DatabaseAccess(revisionReader);
+    this.revisionReader = revisionReader;
     this.metrics = metrics;
   }
 
@@ -98,6 +99,7 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     status = new StatusWriter(new MigrationEvents(context.getClient(), clock), metrics, clock);
     outputs = new JobOutputs(context.getClient());
     plans = new PlanStore(context.getClient());
+    database = new DatabaseAccess(revisionReader, new CaBundleReader(context.getClient()));
     sources.addAll(List.of(secrets, pods, workloads.deployments(), workloads.statefulSets()));
     return sources;
   }

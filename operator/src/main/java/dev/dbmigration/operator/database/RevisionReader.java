@@ -5,8 +5,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import org.postgresql.Driver;
 import org.postgresql.PGProperty;
@@ -47,24 +47,35 @@ public final class RevisionReader {
 
   /** Logs in as {@code login} and reads the version table of {@code engine} (null: Alembic). */
   public Probe probe(DatabaseLogin login, Engine engine) {
-    VersionTable table = VersionTable.forEngine(engine);
-    LOG.debug("probing {} for the {} revision", login, table.name().toLowerCase(Locale.ROOT));
+    return probe(login, ConnectionTls.DRIVER_DEFAULT,
+        Optional.of(VersionTable.forEngine(engine)));
+  }
+
+  /**
+   * Logs in as {@code login} over {@code tls} and reads the revision from {@code source} (empty:
+   * only whether the database is writable).
+   */
+  public Probe probe(DatabaseLogin login, ConnectionTls tls, Optional<RevisionSource> source) {
+    RevisionSource table = source.orElse(null);
+    LOG.debug("probing {} for the revision in {}", login,
+        table == null ? "no table" : table.describe());
     long started = System.nanoTime();
     Connection connection;
     try {
-      connection = open(login);
+      connection = open(login, tls);
     } catch (SQLException | RuntimeException e) {
       Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
       return unreachable(login, e,
-          UnreachableReason.whileConnecting(e, login, timeouts, elapsed));
+          UnreachableReason.whileConnecting(e, login, timeouts, elapsed),
+          tls.mode() != null && UnreachableReason.isTls(e));
     }
     try {
       Probe.Reachable reachable = read(new JdbcSession(connection), table, timeouts);
-      LOG.debug("{} is at revision {}{}", login, reachable.revision(),
+      LOG.debug("{} is at revision {}{}", login, reachable.revisionText().orElse("(not read)"),
           reachable.inRecovery() ? " (in recovery)" : "");
       return reachable;
     } catch (SQLException | RuntimeException e) {
-      return unreachable(login, e, UnreachableReason.whileQuerying(e, login, timeouts));
+      return unreachable(login, e, UnreachableReason.whileQuerying(e, login, timeouts), false);
     } finally {
       close(connection, login);
     }
@@ -72,7 +83,13 @@ public final class RevisionReader {
 
   /** A session as the probe uses it: bounded, read-only, named. */
   Connection open(DatabaseLogin login) throws SQLException {
-    Connection connection = DRIVER.connect(URL, connectionProperties(login, timeouts));
+    return open(login, ConnectionTls.DRIVER_DEFAULT);
+  }
+
+  Connection open(DatabaseLogin login, ConnectionTls tls) throws SQLException {
+    Properties properties = connectionProperties(login, timeouts);
+    tlsProperties(tls, properties);
+    Connection connection = DRIVER.connect(URL, properties);
     if (connection == null) {
       // JDBC's way of saying "not my URL"; ours is fixed, so only a changed driver gets here.
       throw new SQLException("the PostgreSQL driver did not accept " + URL);
@@ -80,13 +97,16 @@ public final class RevisionReader {
     return connection;
   }
 
-  /** The probe's queries, apart from JDBC so that a test can answer them. */
-  static Probe.Reachable read(Session session, VersionTable table, Timeouts timeouts)
+  /** The probe's queries, apart from JDBC so that a test can answer them; no table: none. */
+  static Probe.Reachable read(Session session, RevisionSource table, Timeouts timeouts)
       throws SQLException {
     // The socket timeout alone would leave a slow query running on the server; statement_timeout
     // makes the server stop it, e.g. when a migration holds a lock on the version table.
     session.execute("SET statement_timeout = " + timeouts.statementMillis());
     boolean inRecovery = session.queryBoolean("SELECT pg_is_in_recovery()");
+    if (table == null) {
+      return new Probe.Reachable(inRecovery, null);
+    }
     if (!session.queryBoolean(table.existsQuery())) {
       return new Probe.Reachable(inRecovery, Revision.base());
     }
@@ -115,13 +135,29 @@ public final class RevisionReader {
     return properties;
   }
 
+  /**
+   * sslmode as the resource asks; for verify-ca and verify-full the CA bundle goes to
+   * {@link CaBundleSslFactory} in memory. The other modes check no certificate, which pgjdbc's
+   * own factory does without one.
+   */
+  static void tlsProperties(ConnectionTls tls, Properties properties) {
+    if (tls.mode() == null) {
+      return;
+    }
+    PGProperty.SSL_MODE.set(properties, tls.mode().value());
+    if (tls.ca() != null) {
+      PGProperty.SSL_FACTORY.set(properties, CaBundleSslFactory.class.getName());
+      properties.setProperty(CaBundleSslFactory.CA_PROPERTY, tls.ca().pem());
+    }
+  }
+
   private static Probe.Unreachable unreachable(DatabaseLogin login, Exception failure,
-      String reason) {
+      String reason, boolean definite) {
     // One line, as status conditions and event messages read best.
     String redacted = Redactor.redact(reason, secretsOf(login)).replace('\n', ' ');
     // The exception itself stays out of the log: its text is the driver's, not redacted.
     LOG.debug("{} unreachable ({}): {}", login, failure.getClass().getSimpleName(), redacted);
-    return new Probe.Unreachable(redacted);
+    return new Probe.Unreachable(redacted, definite);
   }
 
   private static List<String> secretsOf(DatabaseLogin login) {

@@ -7,12 +7,16 @@ import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateExpiredException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.postgresql.util.PSQLException;
+import javax.net.ssl.SSLHandshakeException;
 import org.postgresql.util.ServerErrorMessage;
 
 /**
@@ -34,7 +38,8 @@ final class UnreachableReason {
   /** Why logging in failed after {@code elapsed}. */
   static String whileConnecting(Throwable failure, DatabaseLogin login, Timeouts timeouts,
       Duration elapsed) {
-    return network(failure, login, timeouts, true)
+    return tls(failure, login)
+        .or(() -> network(failure, login, timeouts, true))
         .or(() -> server(failure, login, timeouts))
         .orElseGet(() -> loginTimedOut(elapsed, timeouts)
             ? "timeout after " + timeouts.loginSeconds() + " s logging in to " + login.address()
@@ -52,6 +57,65 @@ final class UnreachableReason {
   // is not, and nothing else makes the driver give up exactly when the login timeout has run out.
   private static boolean loginTimedOut(Duration elapsed, Timeouts timeouts) {
     return elapsed.compareTo(Duration.ofSeconds(timeouts.loginSeconds())) >= 0;
+  }
+
+  /**
+   * True when the server was reached and the TLS handshake, or the check of its certificate,
+   * failed: what the migration's pod would meet too.
+   */
+  static boolean isTls(Throwable failure) {
+    return tlsFailure(causes(failure)).isPresent();
+  }
+
+  /**
+   * A TLS failure, said as what the user can fix: the CA in spec.database.tls.ca, the server's
+   * certificate, the names in it. The JDK's own words (PKIX path building failed: ...) name
+   * neither the resource's field nor the server.
+   */
+  private static Optional<String> tls(Throwable failure, DatabaseLogin login) {
+    String address = login.address();
+    return tlsFailure(causes(failure)).map(cause -> switch (kind(cause)) {
+      case EXPIRED -> "TLS to " + address + " failed: the server's certificate (or its CA) has"
+          + " expired";
+      case UNKNOWN_CA -> "TLS to " + address + " failed: the server's certificate is not signed"
+          + " by a CA of spec.database.tls.ca (the CA bundle is not the one of this server)";
+      case NAME -> "TLS to " + address + " failed: the server's certificate does not name "
+          + login.host() + " (verify-full checks the leader's address against the names in the"
+          + " certificate)";
+      case HANDSHAKE -> "TLS handshake with " + address + " failed: " + firstLine(cause);
+    });
+  }
+
+  private enum TlsKind { EXPIRED, UNKNOWN_CA, NAME, HANDSHAKE }
+
+  /** The cause that makes this a TLS failure, the most telling first. */
+  private static Optional<Throwable> tlsFailure(List<Throwable> chain) {
+    for (TlsKind wanted : TlsKind.values()) {
+      for (Throwable cause : chain) {
+        if (kind(cause) == wanted) {
+          return Optional.of(cause);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static TlsKind kind(Throwable cause) {
+    if (cause instanceof CertificateExpiredException
+        || (cause instanceof CertPathValidatorException invalid
+            && invalid.getReason() == CertPathValidatorException.BasicReason.EXPIRED)) {
+      return TlsKind.EXPIRED;
+    }
+    if (cause instanceof CertPathBuilderException) {
+      return TlsKind.UNKNOWN_CA;
+    }
+    // pgjdbc's own check of the names for verify-full, in English as the operator's image runs
+    // (C.UTF-8); in another locale it falls through to the driver's own sentence.
+    if (cause instanceof PSQLException && cause.getMessage() != null
+        && cause.getMessage().contains("could not be verified")) {
+      return TlsKind.NAME;
+    }
+    return cause instanceof SSLHandshakeException ? TlsKind.HANDSHAKE : null;
   }
 
   private static Optional<String> network(Throwable failure, DatabaseLogin login, Timeouts timeouts,

@@ -6,9 +6,8 @@ import java.util.Objects;
 
 /**
  * Where each migration tool records the schema revision, and how its rows make a {@link Revision}.
- * FLYWAY and LIQUIBASE are ready for when {@link Engine} grows them.
  */
-public enum VersionTable {
+public enum VersionTable implements RevisionSource {
 
   /** One row per current head; several rows when branches are applied side by side. */
   ALEMBIC("alembic_version", "SELECT version_num FROM alembic_version") {
@@ -33,9 +32,16 @@ public enum VersionTable {
     }
   },
 
-  /** The history of every changeset; the revision is the id of the last one executed. */
+  /**
+   * The history of every changeset, one row each while it is applied (a rollback deletes its
+   * row); the revision is the last one executed, as {@code id::author}: Liquibase tells changesets
+   * apart by both (and the file, which differs between machines), and spells them so in its log.
+   * A FAILED row (failOnError: false) was not applied.
+   */
   LIQUIBASE("databasechangelog",
-      "SELECT id FROM databasechangelog ORDER BY orderexecuted DESC LIMIT 1") {
+      "SELECT id || '::' || author FROM databasechangelog"
+          + " WHERE exectype IS DISTINCT FROM 'FAILED'"
+          + " ORDER BY orderexecuted DESC, dateexecuted DESC LIMIT 1") {
     @Override
     public Revision fold(List<String> rows) {
       return latest(rows);
@@ -50,7 +56,10 @@ public enum VersionTable {
     this.revisionQuery = revisionQuery;
   }
 
-  /** The version table for the resource's {@code spec.engine}; no engine means Alembic. */
+  /**
+   * The version table of an engine that has its own; no engine means Alembic. Engine command
+   * has none: spec.versionTable names it, if anything does (see {@link RevisionSource#of}).
+   */
   public static VersionTable forEngine(Engine engine) {
     if (engine == null) {
       return ALEMBIC;
@@ -59,6 +68,9 @@ public enum VersionTable {
     return switch (engine) {
       case ALEMBIC -> ALEMBIC;
       case FLYWAY -> FLYWAY;
+      case LIQUIBASE -> LIQUIBASE;
+      case COMMAND -> throw new IllegalArgumentException(
+          "engine command has no version table of its own: see spec.versionTable");
     };
   }
 
@@ -67,20 +79,26 @@ public enum VersionTable {
     return table;
   }
 
+  @Override
+  public String describe() {
+    return table;
+  }
+
   /**
    * True when the table exists. to_regclass answers NULL for a missing table instead of raising,
    * which would abort the session's transaction and cost a round trip to tell from a real error.
    */
+  @Override
   public String existsQuery() {
     return "SELECT to_regclass('" + table + "') IS NOT NULL";
   }
 
-  /** One column of revision ids, for {@link #fold}. */
+  @Override
   public String revisionQuery() {
     return revisionQuery;
   }
 
-  /** The revision that {@link #revisionQuery}'s rows describe; no rows is the base state. */
+  @Override
   public abstract Revision fold(List<String> rows);
 
   private static List<String> present(List<String> rows) {

@@ -6,6 +6,7 @@ import dev.dbmigration.operator.api.v1alpha1.ConditionTypes;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationSpec;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
+import dev.dbmigration.operator.api.v1alpha1.Engine;
 import dev.dbmigration.operator.api.v1alpha1.LeaderStatus;
 import dev.dbmigration.operator.api.v1alpha1.Phase;
 import dev.dbmigration.operator.api.v1alpha1.PlanStatus;
@@ -203,15 +204,17 @@ public final class Planner {
               describe(leader) + " is in recovery (a replica): refusing to migrate it"
                   + " (rechecked, less often the longer it lasts)"), check);
         }
-        revision = new RevisionStatus(reachable.revision().toString(),
-            reachable.revision().toString());
-      } else if (settings.databaseCheck() == DatabaseCheckMode.REQUIRED) {
+        revision = reachable.revisionText().map(r -> new RevisionStatus(r, r)).orElse(null);
+      } else if (settings.databaseCheck() == DatabaseCheckMode.REQUIRED
+          || ((Probe.Unreachable) o.probe()).definite()) {
+        // A definite refusal (TLS) is what the Job would meet too: no Job in either mode.
+        boolean definite = ((Probe.Unreachable) o.probe()).definite();
         return waitForDatabase(new MigrationState(Phase.WaitingForDatabase,
             Reasons.DATABASE_UNREACHABLE,
             "the operator cannot reach " + describe(leader) + " ("
                 + ((Probe.Unreachable) o.probe()).reason() + "); no Job until it can (rechecked,"
-                + " less often the longer it lasts; DATABASE_CHECK=best-effort runs the Job"
-                + " regardless)"), check);
+                + " less often the longer it lasts" + (definite ? ")"
+                : "; DATABASE_CHECK=best-effort runs the Job regardless)")), check);
       }
       PlanStatus plan = null;
       String planNote = null;
@@ -319,12 +322,15 @@ public final class Planner {
       if (o.probe() == null && run.leader() != null) {
         return new Plan.CheckDatabase(run.leader());
       }
-      boolean history = dbm.getSpec().actionOrDefault() == Action.HISTORY;
+      // A history run and the user's own command are run for what they print.
+      boolean history = dbm.getSpec().actionOrDefault() == Action.HISTORY
+          || dbm.getSpec().engineOrDefault() == Engine.COMMAND;
       if (history && state.phase() == Phase.Succeeded && o.output() == null) {
         return new Plan.ReadOutput(job);
       }
       RevisionStatus revision = o.probe() instanceof Probe.Reachable reachable
-          ? new RevisionStatus(revisionBefore(), reachable.revision().toString()) : null;
+          ? reachable.revisionText().map(r -> new RevisionStatus(revisionBefore(), r)).orElse(null)
+          : null;
       String message = state.message();
       String output = null;
       if (state.phase() == Phase.Failed) {
@@ -446,15 +452,16 @@ public final class Planner {
       return new DatabaseCheck(false, Reasons.DATABASE_UNREACHABLE,
           "the operator could not check " + (leader == null ? "the database" : describe(leader))
               + " (" + unreachable.reason() + ")"
-              + (settings.databaseCheck() == DatabaseCheckMode.REQUIRED ? ""
-              : "; the migration runs in its Job regardless"));
+              + (settings.databaseCheck() == DatabaseCheckMode.REQUIRED || unreachable.definite()
+              ? "" : "; the migration runs in its Job regardless"));
     }
     Probe.Reachable reachable = (Probe.Reachable) probe;
     return reachable.inRecovery()
         ? new DatabaseCheck(false, Reasons.LEADER_IN_RECOVERY,
-            "in recovery (read-only), revision " + reachable.revision())
-        : new DatabaseCheck(true, Reasons.DATABASE_REACHABLE,
-            "writable, revision " + reachable.revision());
+            "in recovery (read-only)"
+                + reachable.revisionText().map(r -> ", revision " + r).orElse(""))
+        : new DatabaseCheck(true, Reasons.DATABASE_REACHABLE, "writable"
+            + reachable.revisionText().map(r -> ", revision " + r).orElse(""));
   }
 
   // The due time, not the time left: the message (and so the status) stays the same each pass.

@@ -36,6 +36,39 @@ class RevisionReaderTest {
   }
 
   @Test
+  void withoutATableOnlyWritabilityIsReadAndTheRevisionIsUnknown() throws SQLException {
+    ScriptedSession session = new ScriptedSession(false, true, List.of("never read"));
+
+    Probe.Reachable probe = RevisionReader.read(session, null, Timeouts.DEFAULTS);
+
+    assertThat(probe).isEqualTo(new Probe.Reachable(false, null));
+    assertThat(probe.revisionText()).isEmpty();
+    assertThat(session.statements).containsExactly("SET statement_timeout = 5000",
+        "SELECT pg_is_in_recovery()");
+  }
+
+  @Test
+  void tlsAsksTheDriverForTheModeAndHandsTheCaOverInMemory() throws Exception {
+    Properties plain = new Properties();
+    RevisionReader.tlsProperties(ConnectionTls.DRIVER_DEFAULT, plain);
+    assertThat(plain).isEmpty();
+
+    Properties require = new Properties();
+    RevisionReader.tlsProperties(new ConnectionTls(
+        dev.dbmigration.operator.api.v1alpha1.SslMode.REQUIRE, null), require);
+    assertThat(require).containsOnly(Map.entry("sslmode", "require"));
+
+    CaBundle ca = CaBundle.parse(dev.dbmigration.operator.testing.TestCertificates.authority("test").caPem());
+    Properties full = new Properties();
+    RevisionReader.tlsProperties(new ConnectionTls(
+        dev.dbmigration.operator.api.v1alpha1.SslMode.VERIFY_FULL, ca), full);
+    assertThat(full).containsEntry("sslmode", "verify-full")
+        .containsEntry("sslfactory", CaBundleSslFactory.class.getName());
+    assertThat(CaBundle.parse(full.getProperty(CaBundleSslFactory.CA_PROPERTY))).isEqualTo(ca);
+    assertThat(new CaBundleSslFactory(full).getDefaultCipherSuites()).isNotEmpty();
+  }
+
+  @Test
   void missingTableIsTheBaseStateWithoutReadingIt() throws SQLException {
     ScriptedSession session = new ScriptedSession(false, false, List.of());
 

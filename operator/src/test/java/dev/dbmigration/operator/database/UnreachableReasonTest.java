@@ -7,7 +7,11 @@ import java.io.EOFException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.PSQLState;
@@ -33,6 +37,50 @@ class UnreachableReasonTest {
 
   private static String connecting(Throwable failure) {
     return UnreachableReason.whileConnecting(failure, LOGIN, TIMEOUTS, QUICK);
+  }
+
+  @Test
+  void aServerCertificateOfAnotherCaNamesTheCaField() {
+    SSLHandshakeException handshake = new SSLHandshakeException("PKIX path building failed:"
+        + " sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid"
+        + " certification path to requested target");
+    handshake.initCause(new CertificateException("PKIX path building failed",
+        new CertPathBuilderException("unable to find valid certification path")));
+
+    assertThat(connecting(new PSQLException("SSL error: " + handshake.getMessage(),
+        PSQLState.CONNECTION_FAILURE, handshake)))
+        .isEqualTo("TLS to 10.0.0.1:5432 failed: the server's certificate is not signed by a CA"
+            + " of spec.database.tls.ca (the CA bundle is not the one of this server)");
+  }
+
+  @Test
+  void anExpiredCertificateIsSaidSo() {
+    SSLHandshakeException handshake = new SSLHandshakeException("validity check failed");
+    handshake.initCause(new CertPathValidatorException("validity check failed", null, null, -1,
+        CertPathValidatorException.BasicReason.EXPIRED));
+
+    assertThat(connecting(new PSQLException("SSL error", PSQLState.CONNECTION_FAILURE, handshake)))
+        .isEqualTo("TLS to 10.0.0.1:5432 failed: the server's certificate (or its CA) has"
+            + " expired");
+  }
+
+  @Test
+  void aCertificateThatDoesNotNameTheLeaderIsSaidSo() {
+    assertThat(connecting(new PSQLException("The hostname 10.0.0.1 could not be verified by"
+        + " hostnameverifier PgjdbcHostnameVerifier.", PSQLState.CONNECTION_FAILURE)))
+        .isEqualTo("TLS to 10.0.0.1:5432 failed: the server's certificate does not name 10.0.0.1"
+            + " (verify-full checks the leader's address against the names in the certificate)");
+  }
+
+  @Test
+  void anotherHandshakeFailureKeepsTheJdksFirstLine() {
+    SSLHandshakeException handshake = new SSLHandshakeException("Received fatal alert:"
+        + " protocol_version\nmore");
+    handshake.initCause(new EOFException("SSL peer shut down incorrectly"));
+
+    assertThat(connecting(new PSQLException("SSL error", PSQLState.CONNECTION_FAILURE, handshake)))
+        .isEqualTo("TLS handshake with 10.0.0.1:5432 failed: Received fatal alert:"
+            + " protocol_version");
   }
 
   @Test

@@ -19,9 +19,15 @@ class VersionTableTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Engine.class)
-  void everyEngineHasATable(Engine engine) {
+  @EnumSource(value = Engine.class, names = "COMMAND", mode = EnumSource.Mode.EXCLUDE)
+  void everyToolEngineHasATable(Engine engine) {
     assertThat(VersionTable.forEngine(engine)).isNotNull();
+  }
+
+  @Test
+  void engineCommandHasNoTableOfItsOwn() {
+    assertThatThrownBy(() -> VersionTable.forEngine(Engine.COMMAND))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("spec.versionTable");
   }
 
   // The SQL is spelled out: a typo in a table or column name would only show against each tool.
@@ -50,7 +56,9 @@ class VersionTableTest {
     assertThat(VersionTable.LIQUIBASE.existsQuery())
         .isEqualTo("SELECT to_regclass('databasechangelog') IS NOT NULL");
     assertThat(VersionTable.LIQUIBASE.revisionQuery())
-        .isEqualTo("SELECT id FROM databasechangelog ORDER BY orderexecuted DESC LIMIT 1");
+        .isEqualTo("SELECT id || '::' || author FROM databasechangelog"
+            + " WHERE exectype IS DISTINCT FROM 'FAILED'"
+            + " ORDER BY orderexecuted DESC, dateexecuted DESC LIMIT 1");
   }
 
   @ParameterizedTest
@@ -77,8 +85,8 @@ class VersionTableTest {
   @Test
   void flywayAndLiquibaseTakeTheFirstRowTheQueryOrdersLatestFirst() {
     assertThat(VersionTable.FLYWAY.fold(List.of("2.1", "2.0")).value()).hasValue("2.1");
-    assertThat(VersionTable.LIQUIBASE.fold(List.of("create-users", "init")).value())
-        .hasValue("create-users");
+    assertThat(VersionTable.LIQUIBASE.fold(List.of("create-users::dbm", "init::dbm")).value())
+        .hasValue("create-users::dbm");
   }
 
   @Test

@@ -18,7 +18,7 @@ class ReadmeReferenceTest {
 
   /** Kubernetes' own types: documented by Kubernetes, not field by field here. */
   private static final Set<String> OPAQUE = Set.of("spec.job.resources",
-      "spec.job.imagePullSecrets", "spec.database.leader.selector");
+      "spec.job.imagePullSecrets", "spec.database.leader.selector", "spec.job.affinity");
 
   @Test
   void everySpecFieldOfTheCrdIsInTheConfigurationReference() throws Exception {

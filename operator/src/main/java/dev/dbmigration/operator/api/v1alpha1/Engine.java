@@ -7,7 +7,12 @@ public enum Engine {
   @JsonProperty("alembic")
   ALEMBIC,
   @JsonProperty("flyway")
-  FLYWAY;
+  FLYWAY,
+  @JsonProperty("liquibase")
+  LIQUIBASE,
+  /** The user's own argument list (spec.command), with the same connection variables. */
+  @JsonProperty("command")
+  COMMAND;
 
   public String value() {
     return name().toLowerCase(java.util.Locale.ROOT);

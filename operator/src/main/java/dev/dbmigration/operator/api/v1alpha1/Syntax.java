@@ -8,6 +8,11 @@ package dev.dbmigration.operator.api.v1alpha1;
  */
 public final class Syntax {
 
+  // One element of a relative path: a name that is not "..", of no '/' and no control character.
+  private static final String PATH_CHAR = "[^/\\x00-\\x1f\\x7f]";
+  private static final String PATH_ELEMENT = "([^/.\\x00-\\x1f\\x7f]" + PATH_CHAR + "*|[.]|[.][^/.\\x00-\\x1f\\x7f]"
+      + PATH_CHAR + "*|[.][.]" + PATH_CHAR + "+)";
+
   /** A DNS-1123 subdomain (at most 253 characters): most object names, a label key's prefix. */
   public static final String DNS_SUBDOMAIN =
       "^[a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
@@ -53,6 +58,38 @@ public final class Syntax {
    */
   public static final String WORKING_DIR =
       "^/[^\\x00-\\x1f\\x7f-\\x9f\\p{Cf}\\x{2028}\\x{2029}$`;|&<>()\\\\'\"]*$";
+  /**
+   * A Liquibase tag as a target (update-to-tag, rollback to a tag): what a revision id may hold.
+   * head, heads and base keep their meaning and are no tag.
+   */
+  public static final String LIQUIBASE_TAG = "^[A-Za-z0-9_.]{1,64}$";
+  /** +N or -N alone, as Liquibase's update-count and rollback-count take them. */
+  public static final String UP_COUNT = "^[+][1-9][0-9]{0,3}$";
+  public static final String DOWN_COUNT = "^-[1-9][0-9]{0,3}$";
+  /**
+   * A PostgreSQL table or column name as written unquoted and folded to lower case, optionally
+   * schema-qualified for a table: the operator quotes it, so the name means the same to it as to
+   * the tool, and nothing else can ride along into the query.
+   */
+  public static final String SQL_NAME = "^[a-z_][a-z0-9_]{0,62}$";
+  public static final String SQL_TABLE = "^([a-z_][a-z0-9_]{0,62}[.])?[a-z_][a-z0-9_]{0,62}$";
+  /** An argument of spec.command: anything but NUL, which no exec'd argument can hold. */
+  public static final String ARGUMENT = "^[^\\x00]*$";
+  /**
+   * A path inside a volume: relative, no ".." element, no control characters, as the kubelet
+   * requires of a ConfigMap item, a downward API file or a subPath. Each element is anything but
+   * "..", spelled out as alternatives: RE2 has no lookahead, and a CEL rule per path would cost
+   * more than the API server's budget allows at this depth of lists.
+   */
+  public static final String RELATIVE_PATH = "^" + PATH_ELEMENT + "(/" + PATH_ELEMENT + ")*$";
+  /** A Kubernetes quantity that is not negative: 64Mi, 1G, 500m, 1.5, 1e3. */
+  public static final String QUANTITY =
+      "^([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+|[KMGTPE]i|[numkMGTPE])?$";
+  /** Where a volume is mounted: absolute, no ':' (the runtime's separator), no controls. */
+  public static final String MOUNT_PATH = "^/[^:\\x00-\\x1f\\x7f]*[^/:\\x00-\\x1f\\x7f]$";
+  /** The pod fields the downward API offers as files. */
+  public static final String DOWNWARD_FIELD = "^(metadata[.](name|namespace|uid|labels|annotations)"
+      + "|metadata[.](labels|annotations)\\['[A-Za-z0-9./_-]{1,317}'\\])$";
   /** A rerun token: a timestamp, a build number or a commit, nothing a terminal would act on. */
   public static final String RERUN = "^[A-Za-z0-9]([-A-Za-z0-9_.:+]*[A-Za-z0-9])?$";
 

@@ -7,6 +7,8 @@ public final class Engines {
 
   private static final MigrationEngine ALEMBIC = new AlembicEngine();
   private static final MigrationEngine FLYWAY = new FlywayEngine();
+  private static final MigrationEngine LIQUIBASE = new LiquibaseEngine();
+  private static final MigrationEngine COMMAND = new CommandEngine();
 
   private Engines() {
   }
@@ -16,6 +18,8 @@ public final class Engines {
     return switch (engine) {
       case ALEMBIC -> ALEMBIC;
       case FLYWAY -> FLYWAY;
+      case LIQUIBASE -> LIQUIBASE;
+      case COMMAND -> COMMAND;
     };
   }
 }

@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * Flyway: {@code flyway migrate [-target=V]} or {@code flyway info}. Flyway reads its connection
- * from FLYWAY_URL/USER/PASSWORD, which Kubernetes assembles from the connection variables.
+ * from FLYWAY_URL/USER/PASSWORD, which Kubernetes assembles from the connection variables (the
+ * URL carries spec.database.tls as pgjdbc's sslmode and sslrootcert).
  * Community Flyway has no undo, so there is no downgrade (the validator refuses one).
  */
 public final class FlywayEngine implements MigrationEngine {
@@ -43,10 +44,10 @@ public final class FlywayEngine implements MigrationEngine {
   }
 
   @Override
-  public List<EnvVar> extraEnv(EnvNames names) {
+  public List<EnvVar> extraEnv(DatabaseMigrationSpec spec) {
+    EnvNames names = spec.envOrDefault();
     return List.of(
-        env("FLYWAY_URL", "jdbc:postgresql://$(" + names.hostOrDefault() + "):$("
-            + names.portOrDefault() + ")/$(" + names.databaseOrDefault() + ")"),
+        env("FLYWAY_URL", JdbcUrl.of(spec)),
         env("FLYWAY_USER", "$(" + names.usernameOrDefault() + ")"),
         env("FLYWAY_PASSWORD", "$(" + names.passwordOrDefault() + ")"));
   }

@@ -1,7 +1,6 @@
 package dev.dbmigration.operator.model.job;
 
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationSpec;
-import dev.dbmigration.operator.api.v1alpha1.EnvNames;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.util.List;
 import java.util.Optional;
@@ -21,8 +20,9 @@ public interface MigrationEngine {
   /**
    * Variables the tool needs beyond the five connection variables, built from those by
    * Kubernetes' own {@code $(VAR)} expansion so that no credential is ever written literally.
+   * The spec says which names those variables have and how TLS is asked for.
    */
-  default List<EnvVar> extraEnv(EnvNames names) {
+  default List<EnvVar> extraEnv(DatabaseMigrationSpec spec) {
     return List.of();
   }
 

@@ -126,7 +126,8 @@ public final class MigrationJobBuilder {
       String lockImage) {
     return new PodTemplateSpecBuilder()
         .withNewMetadata()
-        .withLabels(Labels.ofRun(dbm))
+        .withLabels(PodSettings.labels(dbm))
+        .withAnnotations(PodSettings.annotations(dbm.getSpec().jobOrDefault()))
         .endMetadata()
         .withSpec(podSpec(dbm.getSpec(), host, image, lockImage))
         .build();
@@ -150,6 +151,12 @@ public final class MigrationJobBuilder {
         .withAutomountServiceAccountToken(false)
         .withServiceAccountName(job.getServiceAccountName())
         .withImagePullSecrets(imagePullSecrets(job))
+        .withNodeSelector(PodSettings.nodeSelector(job))
+        .withTolerations(PodSettings.tolerations(job))
+        .withAffinity(PodSettings.affinity(job))
+        .withPriorityClassName(job.getPriorityClassName())
+        .withVolumes(PodSettings.volumes(spec))
+        // Set last and by the operator alone: no setting of the resource reaches it.
         .withSecurityContext(podSecurityContext())
         .withContainers(migrate)
         .build();
@@ -187,6 +194,8 @@ public final class MigrationJobBuilder {
         // the operator can report the engine's error without reading logs.
         .withTerminationMessagePolicy("FallbackToLogsOnError")
         .withEnv(env(spec, host))
+        .withEnvFrom(PodSettings.envFrom(spec.jobOrDefault()))
+        .withVolumeMounts(PodSettings.volumeMounts(spec))
         .withResources(resources(spec.jobOrDefault()))
         .withSecurityContext(containerSecurityContext())
         .build();
@@ -228,9 +237,12 @@ public final class MigrationJobBuilder {
         fromSecret(names.usernameOrDefault(), secretName, keys.usernameOrDefault()),
         fromSecret(names.passwordOrDefault(), secretName, keys.passwordOrDefault()));
     // Engine variables come after the connection variables: $(VAR) only sees earlier entries.
-    List<EnvVar> extra = Engines.forEngine(spec.engineOrDefault()).extraEnv(names);
-    return new java.util.ArrayList<>(
-        java.util.stream.Stream.concat(connection.stream(), extra.stream()).toList());
+    // The user's own come last, so they may build on all of them.
+    List<EnvVar> all = new java.util.ArrayList<>(connection);
+    all.addAll(Engines.forEngine(spec.engineOrDefault()).extraEnv(spec));
+    all.addAll(JobTls.libpqEnv(spec));
+    all.addAll(PodSettings.env(spec.jobOrDefault()));
+    return all;
   }
 
   private static EnvVar literal(String name, String value) {
