@@ -29,6 +29,7 @@ import java.util.Set;
  *   memory          → bench:memory heapUsedAfterGc heapCommitted rssKiB peakRssKiB threads
  *   trace FILE      → bench:ok once the stage trace is written to FILE (--trace only)
  *   nmt FILE        → bench:ok once the JVM's native memory summary is written to FILE
+ *   histogram FILE  → bench:ok once the heap's live objects by class are written to FILE
  *   quit            → stops the operator and exits
  * </pre>
  */
@@ -90,7 +91,11 @@ public final class OperatorProcess {
           answers.println("bench:ok");
         }
         case "nmt" -> {
-          Files.writeString(Path.of(words[1]), nativeMemorySummary());
+          Files.writeString(Path.of(words[1]), diagnosticCommand("vmNativeMemory", "summary"));
+          answers.println("bench:ok");
+        }
+        case "histogram" -> {
+          Files.writeString(Path.of(words[1]), diagnosticCommand("gcClassHistogram"));
           answers.println("bench:ok");
         }
         case "quit" -> {
@@ -126,13 +131,15 @@ public final class OperatorProcess {
         + ManagementFactory.getThreadMXBean().getThreadCount();
   }
 
-  /** With -XX:NativeMemoryTracking=summary, the JVM's own breakdown of its memory. */
-  private static String nativeMemorySummary() {
+  /**
+   * A jcmd command run inside this JVM: {@code vmNativeMemory summary} (with
+   * -XX:NativeMemoryTracking=summary), {@code gcClassHistogram} (live objects by class).
+   */
+  private static String diagnosticCommand(String command, String... arguments) {
     try {
       return String.valueOf(ManagementFactory.getPlatformMBeanServer().invoke(
           new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
-          "vmNativeMemory", new Object[] {new String[] {"summary"}},
-          new String[] {String[].class.getName()}));
+          command, new Object[] {arguments}, new String[] {String[].class.getName()}));
     } catch (Exception e) {
       return "failed: " + e;
     }
