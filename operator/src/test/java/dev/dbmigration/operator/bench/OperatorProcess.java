@@ -2,6 +2,7 @@ package dev.dbmigration.operator.bench;
 
 import dev.dbmigration.operator.runtime.DatabaseCheckMode;
 import dev.dbmigration.operator.runtime.MigrationOperator;
+import dev.dbmigration.operator.runtime.OperatorClient;
 import dev.dbmigration.operator.runtime.OperatorSettings;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,8 +21,8 @@ import java.util.Set;
 
 /**
  * The operator as the benchmark runs it: its own JVM (so that heap and RSS are the operator's
- * alone), started by {@link OperatorJvm}, exactly {@link MigrationOperator} on a client whose
- * requests a {@link RequestCounter} counts. The benchmark asks it for figures over stdin; each
+ * alone), started by {@link OperatorJvm}, exactly {@link MigrationOperator} on the client Main
+ * builds ({@link OperatorClient}), whose requests a {@link RequestCounter} counts. The benchmark asks it for figures over stdin; each
  * answer is one line on stdout starting with {@code bench:} (the operator logs to a file).
  *
  * <pre>
@@ -55,7 +56,7 @@ public final class OperatorProcess {
     System.setOut(System.err);
 
     RequestCounter counter = new RequestCounter();
-    KubernetesClient client = new KubernetesClientBuilder()
+    KubernetesClient client = clientBuilder()
         .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
         .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("counter", counter))
         .build();
@@ -108,6 +109,15 @@ public final class OperatorProcess {
       }
     }
     System.exit(1);
+  }
+
+  /** The client Main builds; an earlier build (--before) without OperatorClient used a plain one. */
+  private static KubernetesClientBuilder clientBuilder() {
+    try {
+      return OperatorClient.builder();
+    } catch (NoClassDefFoundError olderBuild) {
+      return new KubernetesClientBuilder();
+    }
   }
 
   private static long uptimeMillis() {
