@@ -55,9 +55,10 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
 
   private final Clock clock;
   private final Planner planner;
-  private final DatabaseAccess database;
+  private final RevisionReader revisionReader;
+  private DatabaseAccess database;
   private final MigrationMetrics metrics;
-  private final MigrationJob jobs = new MigrationJob();
+  private final MigrationJob jobs;
   private Observer observer;
   private StatusWriter status;
   private DatabaseRuns databaseRuns;
@@ -71,7 +72,9 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
       OperatorSettings settings, MigrationMetrics metrics) {
     this.clock = clock;
     this.planner = new Planner(PlannerSettings.of(settings.databaseCheck(), settings.backoff()));
-    this.database = new DatabaseAccess(revisionReader);
+    this.revisionReader = revisionReader;
+    this.jobs = new MigrationJob(settings.watchesAllNamespaces()
+        || settings.namespaces().size() == 1);
     this.metrics = metrics;
   }
 
@@ -83,14 +86,15 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     @SuppressWarnings("unchecked")
     InformerEventSource<Job, DatabaseMigration> jobSource =
         (InformerEventSource<Job, DatabaseMigration>) jobs.eventSource().orElseThrow();
-    InformerEventSource<Secret, DatabaseMigration> secrets = EventSources.secrets(context);
-    InformerEventSource<Pod, DatabaseMigration> pods = EventSources.pods(context, jobSource);
+    PrunedInformers<Secret> secrets = EventSources.secrets(context);
+    PrunedInformers<Pod> pods = EventSources.pods(context, jobSource);
     Workloads workloads = new Workloads(context);
     databaseRuns = new DatabaseRuns(jobSource);
     metrics.countJobsOf(() -> jobSource.list().toList());
     observer = new Observer(secrets, pods, workloads, clock);
     status = new StatusWriter(new MigrationEvents(context.getClient(), clock), metrics, clock);
     outputs = new JobOutputs(context.getClient());
+    database = new DatabaseAccess(revisionReader, context.getClient());
     sources.addAll(List.of(secrets, pods, workloads.deployments(), workloads.statefulSets()));
     return sources;
   }
@@ -109,6 +113,11 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
       return UpdateControl.noUpdate();
     }
     Observation observation = observer.observe(dbm, context);
+    if (observation.secret() == null && EventSources.secretName(dbm).isPresent()) {
+      // Not in the cache: absent, or of a type the informer leaves on the API server. Asked
+      // once, so that an existing Secret is never reported missing.
+      observation = observation.withSecret(database.view(dbm));
+    }
     Plan plan = planner.plan(observation);
     for (int i = 1; i < MOST_PLANS_PER_PASS && isQuestion(plan); i++) {
       observation = answer(dbm, plan, observation);
@@ -162,9 +171,9 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
   private Observation answer(DatabaseMigration dbm, Plan question, Observation observation) {
     if (question instanceof Plan.CheckDatabase check) {
       // The Secret's values are read now, used for the login and the redaction, and dropped.
-      Secret secret = observer.secret(dbm);
-      return observation.withProbe(database.probe(dbm, secret, check.leader().getHost()),
-          DatabaseAccess.secretsToRedact(dbm, secret));
+      DatabaseAccess.Checked checked = database.check(dbm, check.leader().getHost());
+      return observation.withSecret(checked.secret()).withProbe(checked.probe(),
+          checked.scrub());
     }
     Job job = ((Plan.ReadOutput) question).job();
     return observation.withOutput(outputs.read(observation.pods(), job).orElse(""));
