@@ -11,6 +11,8 @@
 # pom.xml) under the Deployment's 512 MiB memory limit. BENCH_OPERATOR_JAVA_OPTS adds flags, e.g.
 #   BENCH_OPERATOR_JAVA_OPTS='-XX:StartFlightRecording=filename=target/bench/op.jfr'
 #   (with -XX:NativeMemoryTracking=summary its memory breakdown goes to target/bench/nmt-*.txt)
+# The operator's JVM has the image's class path: the operator's classes and runtime dependencies
+# (for --before, REF's runnable jar), plus the benchmark's driver (OperatorProcess).
 # --before=REF builds REF's jar once (git archive into target/bench/before-SHA, ./mvnw package,
 # offline) and runs the same harness against it, per N before this tree's operator.
 # Only the plain full run (no N given, not under CI=true) writes docs/benchmarks.md; anything
@@ -48,7 +50,16 @@ mkdir -p "$out"
 # The operator module and what it is built on; its test classpath, the last module's, wins.
 ./mvnw -B -q -ntp test-compile org.apache.maven.plugins:maven-dependency-plugin:3.7.0:build-classpath \
   -pl operator -am -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/$out/classpath.txt"
-cp="operator/target/classes:operator/target/test-classes:$(cat "$out/classpath.txt")"
+# The runs use a copy of the classes, so that a build while they run cannot change them midway.
+classes=$out/classes
+rm -rf "$classes" && mkdir -p "$classes"
+cp -r operator/target/classes "$classes/main" && cp -r operator/target/test-classes "$classes/test"
+cp="$classes/main:$classes/test:$(cat "$out/classpath.txt")"
+# The operator's own JVM gets what its image has: its classes and runtime dependencies only.
+# (test-compile again, a no-op: without a phase the reactor cannot hand local-kit's classes on.)
+./mvnw -B -q -ntp test-compile org.apache.maven.plugins:maven-dependency-plugin:3.7.0:build-classpath \
+  -pl operator -am -Dmdep.includeScope=runtime -Dmdep.outputFile="$PWD/$out/classpath-runtime.txt"
+operator_cp="$classes/main:$(cat "$out/classpath-runtime.txt")"
 java -version > "$out/java-version.txt" 2>&1
 
 before_args=()
@@ -61,7 +72,7 @@ if [ -n "$before" ]; then
     git archive "$sha" | tar -x -C "$src"
     (cd "$src" && ./mvnw -B -q -ntp -o -DskipTests package -pl operator -am)
   fi
-  before_args=(--label=before --operator-jar="$src/operator/target/database-migration-operator.jar"
+  before_args=(--label=before --operator-classpath="$src/operator/target/database-migration-operator.jar"
     --image-pom="$src/operator/pom.xml")
 fi
 
@@ -72,7 +83,7 @@ run() {
   java -cp "$cp" \
     -Dlog4j2.configurationFile=operator/src/test/resources/log4j2-bench.xml \
     -Dbench.log="$out/harness-$label-$n.log" \
-    -Dcrd.dir=operator/target/classes/META-INF/fabric8 \
+    -Dcrd.dir="$classes/main/META-INF/fabric8" \
     dev.dbmigration.operator.bench.OperatorBench \
     --n="$n" --idle-seconds="$idle" --out="$out/result-$label-$n.properties" "$@"
   results+=("$out/result-$label-$n.properties")
@@ -83,7 +94,7 @@ for n in "${sizes[@]}"; do
   if [ ${#before_args[@]} -gt 0 ]; then
     run "$n" before "${before_args[@]}"
   fi
-  run "$n" after --label=after ${trace[@]+"${trace[@]}"}
+  run "$n" after --label=after --operator-classpath="$operator_cp" ${trace[@]+"${trace[@]}"}
 done
 
 # What a profile showed about the misses is written by hand; the report carries it along.

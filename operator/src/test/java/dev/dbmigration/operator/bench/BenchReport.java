@@ -108,7 +108,7 @@ public final class BenchReport {
     if (!before.isEmpty()) {
       md.append("| before (the same harness, an earlier build) | ")
           .append(beforeRef == null ? "" : "commit `" + beforeRef + "`, ")
-          .append("`").append(first(before, "operator.jar")).append("`, its image's flags: `")
+          .append("`").append(first(before, "operator.classpath")).append("`, its image's flags: `")
           .append(first(before, "operator.jvm.options")).append("` |\n");
     }
     md.append("\n`java -version`:\n\n```\n").append(javaVersion).append("\n```\n\n")

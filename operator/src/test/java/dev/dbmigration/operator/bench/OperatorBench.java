@@ -88,7 +88,7 @@ public final class OperatorBench {
   private final Path outDir;
   private final Duration timeout;
   private final String label;
-  private final Path operatorJar;
+  private final String operatorClasspath;
   private final Path imagePom;
   private final Properties out = new Properties();
 
@@ -96,10 +96,10 @@ public final class OperatorBench {
   private TestCluster cluster;
 
   OperatorBench(int n, int idleSeconds, boolean trace, Path outDir, String label,
-      Path operatorJar, Path imagePom) {
+      String operatorClasspath, Path imagePom) {
     this.n = n;
     this.label = label;
-    this.operatorJar = operatorJar;
+    this.operatorClasspath = operatorClasspath;
     this.imagePom = imagePom;
     this.idleSeconds = idleSeconds;
     this.trace = trace;
@@ -113,7 +113,7 @@ public final class OperatorBench {
     Path outFile = null;
     boolean trace = false;
     String label = "after";
-    Path operatorJar = null;
+    String operatorClasspath = null;
     Path imagePom = Path.of("operator/pom.xml");
     for (String arg : args) {
       if (arg.startsWith("--n=")) {
@@ -126,21 +126,22 @@ public final class OperatorBench {
         trace = true;
       } else if (arg.startsWith("--label=")) {
         label = arg.substring("--label=".length());
-      } else if (arg.startsWith("--operator-jar=")) {
-        operatorJar = Path.of(arg.substring("--operator-jar=".length()));
+      } else if (arg.startsWith("--operator-classpath=")) {
+        operatorClasspath = arg.substring("--operator-classpath=".length());
       } else if (arg.startsWith("--image-pom=")) {
         imagePom = Path.of(arg.substring("--image-pom=".length()));
       } else {
         throw new IllegalArgumentException("unknown argument " + arg
             + " (expected --n=N --idle-seconds=S --out=FILE [--trace] [--label=L]"
-            + " [--operator-jar=JAR] [--image-pom=POM])");
+            + " [--operator-classpath=CP] [--image-pom=POM])");
       }
     }
     int code = 0;
     try {
       Path dir = outFile == null ? Path.of("target/bench")
           : outFile.toAbsolutePath().getParent();
-      Properties results = new OperatorBench(n, idle, trace, dir, label, operatorJar, imagePom)
+      Properties results = new OperatorBench(n, idle, trace, dir, label, operatorClasspath,
+          imagePom)
           .run();
       if (outFile != null) {
         Files.createDirectories(outFile.toAbsolutePath().getParent());
@@ -256,11 +257,14 @@ public final class OperatorBench {
     put("operator.jvm.options", String.join(" ", jvmOptions));
     put("operator.jvm.env", image.environment().isEmpty() ? "none"
         : image.environment().toString());
-    put("operator.jar", operatorJar == null ? "this tree's target/classes" : operatorJar);
+    put("operator.classpath", operatorClasspath == null ? "the harness's"
+        : operatorClasspath.split(java.io.File.pathSeparator)[0]
+            + (operatorClasspath.contains(java.io.File.pathSeparator) ? " and its runtime"
+            + " dependencies" : ""));
     progress("starting the operator's JVM (" + String.join(" ", jvmOptions)
         + "; one resource already waiting)" + (trace ? ", with the JOSDK stage trace" : ""));
     OperatorJvm operator = OperatorJvm.start(kubeconfig, jvmOptions, image.environment(),
-        operatorJar, outDir.resolve("operator-" + label + "-" + n + ".log").toAbsolutePath(),
+        operatorClasspath, outDir.resolve("operator-" + label + "-" + n + ".log").toAbsolutePath(),
         outDir.resolve("operator-" + label + "-" + n + ".stderr"), trace);
     String phase = "startup";
     try {

@@ -44,16 +44,16 @@ final class OperatorJvm implements AutoCloseable {
   /**
    * Starts the operator on the server of {@code kubeconfig}; returns once start() returned.
    *
-   * @param operatorJar the operator's classes and dependencies in one jar (an earlier build, to
-   *     compare with); null: the operator on this JVM's own class path
+   * @param operatorClasspath the operator's classes and runtime dependencies, as its image has
+   *     them (or an earlier build's runnable jar); null: this JVM's own class path
    */
   static OperatorJvm start(Path kubeconfig, List<String> jvmOptions, Map<String, String> env,
-      Path operatorJar, Path log, Path stderr, boolean trace) throws IOException {
+      String operatorClasspath, Path log, Path stderr, boolean trace) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(jvmOptions);
     command.add("-cp");
-    command.add(classPath(operatorJar));
+    command.add(classPath(operatorClasspath));
     command.add("-Dlog4j2.configurationFile="
         + System.getProperty("log4j2.configurationFile", "operator/src/test/resources/log4j2-bench.xml"));
     command.add("-Dbench.log=" + log);
@@ -83,17 +83,17 @@ final class OperatorJvm implements AutoCloseable {
   }
 
   /**
-   * With an earlier build's jar, that jar first and then only this benchmark's own classes (the
-   * {@link OperatorProcess} that drives it): none of this tree's operator classes.
+   * The operator's class path and then this benchmark's own classes (the {@link OperatorProcess}
+   * that drives it), and none of the tests' dependencies.
    */
-  private static String classPath(Path operatorJar) {
-    if (operatorJar == null) {
+  private static String classPath(String operatorClasspath) {
+    if (operatorClasspath == null) {
       return System.getProperty("java.class.path");
     }
     try {
       Path benchClasses = Path.of(OperatorProcess.class.getProtectionDomain().getCodeSource()
           .getLocation().toURI());
-      return operatorJar.toAbsolutePath() + File.pathSeparator + benchClasses;
+      return operatorClasspath + File.pathSeparator + benchClasses;
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
