@@ -9,6 +9,7 @@ import dev.dbmigration.operator.model.job.Labels;
 import dev.dbmigration.operator.testing.Fixtures;
 import dev.dbmigration.operator.testing.KubeApiServerSupport;
 import dev.dbmigration.operator.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ListOptions;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
@@ -212,6 +213,7 @@ public final class OperatorBench {
     Marks firstStatus = new Marks("first status");
     Marks running = new Marks("status Running");
     Marks succeeded = new Marks("status Succeeded");
+    Marks announced = new Marks("MigrationSucceeded Event");
     Map<String, Job> jobByOwner = new ConcurrentHashMap<>();
     Map<String, String> unexpected = new ConcurrentHashMap<>();
 
@@ -250,6 +252,20 @@ public final class OperatorBench {
               }
             });
 
+    // A run's last write is its success Event: counts are taken once it is seen, so that no
+    // phase's requests are counted in the next.
+    Watch eventWatch = harness.v1().events().inAnyNamespace()
+        .withField("reason", "MigrationSucceeded")
+        .watch(fromNow(harness.v1().events().inAnyNamespace().list().getMetadata()
+            .getResourceVersion()), new Handler<>(announced) {
+              @Override
+              void on(Action action, Event event, long at) {
+                if (action == Action.ADDED && event.getInvolvedObject() != null) {
+                  announced.mark(event.getInvolvedObject().getUid(), at);
+                }
+              }
+            });
+
     // ---- startup: one resource waits before the operator's JVM is launched
     String warmUid = harness.resource(warm.get(0)).create().getMetadata().getUid();
     ImageJvm image = ImageJvm.of(imagePom);
@@ -278,10 +294,13 @@ public final class OperatorBench {
       running.await(List.of(warmUid), timeout);
       complete(jobByOwner.get(warmUid));
       succeeded.await(List.of(warmUid), timeout);
+      announced.await(List.of(warmUid), timeout);
       putRequests("startup", operator.requests(), 1);
       // What the cluster's other objects cost the operator: every namespace is there, one
       // resource has run.
       putMemory("synced.", operator);
+      operator.writeClassHistogram(outDir.resolve("histogram-" + label + "-" + n + "-synced.txt")
+          .toAbsolutePath());
 
       // ---- one at a time: the chain's own latency, without the queueing of a burst
       phase = "one at a time";
@@ -307,6 +326,7 @@ public final class OperatorBench {
       putPercentiles("paced.create.job", latencies(pacedUids, pacedCreate, jobAdded));
       putPercentiles("paced.complete.succeeded",
           latencies(pacedUids, pacedComplete, succeeded));
+      announced.await(pacedUids, timeout);
       putRequests("paced", operator.requests(), k);
 
       // ---- N resources
@@ -342,6 +362,7 @@ public final class OperatorBench {
       }
       put("complete.loop.s", sec(System.nanoTime() - completeBegin));
       succeeded.await(uids, timeout);
+      announced.await(uids, timeout);
       RequestCounter.Requests completion = operator.requests();
       Cpu cpu = Cpu.now(operator).minus(cpu0);
       put("all.succeeded.s", sec(succeeded.latest(uids) - begin));
@@ -400,6 +421,7 @@ public final class OperatorBench {
 
     jobWatch.close();
     dbmWatch.close();
+    eventWatch.close();
     operator.close();
     harness.close();
     progress("done");
