@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -24,6 +25,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -81,9 +83,9 @@ final class PrNamespace {
    */
   static void create(KubernetesClient client, String namespace, String leaderIp, long seed) {
     PrNamespace ns = new PrNamespace(client, namespace, seed);
-    client.resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
+    ns.make(new NamespaceBuilder().withNewMetadata().withName(namespace)
         .addToLabels("kubernetes.io/metadata.name", namespace)
-        .addToLabels("app.kubernetes.io/part-of", "pr-previews").endMetadata().build()).create();
+        .addToLabels("app.kubernetes.io/part-of", "pr-previews").endMetadata().build());
     ns.helmHistory();
     ns.tlsSecret();
     ns.configMaps();
@@ -97,19 +99,19 @@ final class PrNamespace {
     for (int v = 1; v <= HELM_REVISIONS; v++) {
       byte[] release = new byte[HELM_RELEASE_CHARS * 3 / 4];
       random.nextBytes(release);
-      client.resource(new SecretBuilder().withNewMetadata().withNamespace(namespace)
+      make(new SecretBuilder().withNewMetadata().withNamespace(namespace)
           .withName("sh.helm.release.v1." + APP + ".v" + v)
           .addToLabels("name", APP).addToLabels("owner", "helm")
           .addToLabels("status", v == HELM_REVISIONS ? "deployed" : "superseded")
           .addToLabels("version", String.valueOf(v)).endMetadata()
           .withType("helm.sh/release.v1")
           .addToData("release", Base64.getEncoder().encodeToString(release))
-          .build()).create();
+          .build());
     }
   }
 
   private void tlsSecret() {
-    client.resource(new SecretBuilder().withNewMetadata().withNamespace(namespace)
+    make(new SecretBuilder().withNewMetadata().withNamespace(namespace)
         .withName(APP + "-tls").addToAnnotations("cert-manager.io/issuer-name", "pr-previews")
         .addToAnnotations("cert-manager.io/common-name", APP + "." + namespace + ".example")
         .endMetadata()
@@ -117,7 +119,7 @@ final class PrNamespace {
         .addToData("tls.crt", pem("CERTIFICATE", 1400))
         .addToData("tls.key", pem("PRIVATE KEY", 1200))
         .addToData("ca.crt", pem("CERTIFICATE", 1100))
-        .build()).create();
+        .build());
   }
 
   private void configMaps() {
@@ -128,36 +130,36 @@ final class PrNamespace {
     }
     settings.put("logging.yaml", "version: 1\nhandlers:\n  console:\n    class: logging.Stream"
         + "Handler\n    formatter: json\nroot:\n  level: INFO\n  handlers: [console]\n");
-    client.resource(new ConfigMapBuilder().withNewMetadata().withNamespace(namespace)
+    make(new ConfigMapBuilder().withNewMetadata().withNamespace(namespace)
         .withName(APP + "-config").addToLabels("app.kubernetes.io/name", APP)
         .addToLabels("app.kubernetes.io/managed-by", "Helm").endMetadata()
-        .withData(settings).build()).create();
-    client.resource(new ConfigMapBuilder().withNewMetadata().withNamespace(namespace)
+        .withData(settings).build());
+    make(new ConfigMapBuilder().withNewMetadata().withNamespace(namespace)
         .withName("kube-root-ca.crt").endMetadata()
         .addToData("ca.crt", new String(Base64.getDecoder().decode(pem("CERTIFICATE", 1100))))
-        .build()).create();
+        .build());
   }
 
   private void app() {
     Map<String, String> labels = Map.of("app.kubernetes.io/name", APP,
         "app.kubernetes.io/instance", APP, "pod-template-hash", "5d9f7c6b8");
     PodSpec spec = appPodSpec();
-    String deploymentUid = client.resource(new DeploymentBuilder().withNewMetadata()
+    String deploymentUid = make(new DeploymentBuilder().withNewMetadata()
         .withNamespace(namespace).withName(APP).withLabels(withoutHash(labels))
         .addToAnnotations("meta.helm.sh/release-name", APP)
         .addToAnnotations("meta.helm.sh/release-namespace", namespace).endMetadata()
         .withNewSpec().withReplicas(APP_REPLICAS).withNewSelector()
         .withMatchLabels(withoutHash(labels)).endSelector()
         .withNewTemplate().withNewMetadata().withLabels(withoutHash(labels)).endMetadata()
-        .withSpec(spec).endTemplate().endSpec().build()).create()
+        .withSpec(spec).endTemplate().endSpec().build())
         .getMetadata().getUid();
     String rsName = APP + "-" + labels.get("pod-template-hash");
-    String rsUid = client.resource(new ReplicaSetBuilder().withNewMetadata()
+    String rsUid = make(new ReplicaSetBuilder().withNewMetadata()
         .withNamespace(namespace).withName(rsName).withLabels(labels)
         .withOwnerReferences(owner("apps/v1", "Deployment", APP, deploymentUid)).endMetadata()
         .withNewSpec().withReplicas(APP_REPLICAS).withNewSelector().withMatchLabels(labels)
         .endSelector().withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
-        .withSpec(spec).endTemplate().endSpec().build()).create()
+        .withSpec(spec).endTemplate().endSpec().build())
         .getMetadata().getUid();
     for (int i = 0; i < APP_REPLICAS; i++) {
       runningPod(rsName + "-" + Long.toString(Math.abs(random.nextLong()), 36).substring(0, 5),
@@ -167,14 +169,14 @@ final class PrNamespace {
   }
 
   private void database(String leaderIp) {
-    client.resource(new SecretBuilder().withNewMetadata().withNamespace(namespace)
+    make(new SecretBuilder().withNewMetadata().withNamespace(namespace)
         .withName(APP + "-creds").endMetadata()
         .withStringData(Map.of("app-db-name", namespace, "app-db-username", "wps",
             "app-db-password", TestCluster.PASSWORD))
-        .build()).create();
+        .build());
     Map<String, String> selector = Map.of("application", "spilo", "cluster-name", CLUSTER);
     PodSpec spec = databasePodSpec();
-    String uid = client.resource(new StatefulSetBuilder().withNewMetadata()
+    String uid = make(new StatefulSetBuilder().withNewMetadata()
         .withNamespace(namespace).withName(CLUSTER).withLabels(selector).endMetadata()
         .withNewSpec().withReplicas(2).withServiceName(CLUSTER).withNewSelector()
         .withMatchLabels(selector).endSelector()
@@ -183,7 +185,7 @@ final class PrNamespace {
         .addNewVolumeClaimTemplate().withNewMetadata().withName("pgdata").endMetadata()
         .withNewSpec().withAccessModes("ReadWriteOnce").withNewResources()
         .addToRequests("storage", new Quantity("5Gi")).endResources().endSpec()
-        .endVolumeClaimTemplate().endSpec().build()).create().getMetadata().getUid();
+        .endVolumeClaimTemplate().endSpec().build()).getMetadata().getUid();
     String replicaIp = "10.245." + random.nextInt(250) + "." + (1 + random.nextInt(250));
     for (int i = 0; i < 2; i++) {
       String name = CLUSTER + "-" + i;
@@ -207,9 +209,9 @@ final class PrNamespace {
       OwnerReference owner, PodSpec template, String ip) {
     PodSpec spec = new PodSpecBuilder(template).withNodeName(NODE)
         .addToVolumes(serviceAccountToken()).build();
-    Pod pod = client.resource(new PodBuilder().withNewMetadata().withNamespace(namespace)
+    Pod pod = make(new PodBuilder().withNewMetadata().withNamespace(namespace)
         .withName(name).withLabels(labels).withAnnotations(annotations)
-        .withOwnerReferences(owner).endMetadata().withSpec(spec).build()).create();
+        .withOwnerReferences(owner).endMetadata().withSpec(spec).build());
     PodStatusBuilder status = new PodStatusBuilder().withPhase("Running").withHostIP("192.0.2.11")
         .addNewHostIP().withIp("192.0.2.11").endHostIP()
         .withPodIP(ip).addNewPodIP().withIp(ip).endPodIP().withQosClass("Burstable")
@@ -227,7 +229,32 @@ final class PrNamespace {
           .endState().endContainerStatus();
     }
     pod.setStatus(status.build());
-    return client.resource(pod).updateStatus();
+    try {
+      return client.resource(pod).updateStatus();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      // A retry of an update that was made: the pod's version moved on.
+      Pod current = client.pods().inNamespace(namespace).withName(name).get();
+      current.setStatus(pod.getStatus());
+      return client.resource(current).updateStatus();
+    }
+  }
+
+  /**
+   * Creates {@code object}. Under load the client may time out on a create the server has made,
+   * and its retry then finds the object there: that one is this namespace's own.
+   */
+  private <T extends HasMetadata> T make(T object) {
+    try {
+      return client.resource(object).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      return client.resource(object).get();
+    }
   }
 
   private PodSpec appPodSpec() {
