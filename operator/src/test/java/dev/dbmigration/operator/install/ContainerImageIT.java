@@ -111,7 +111,7 @@ class ContainerImageIT {
     // The flags docs/benchmarks.md measured (hack/bench.sh reads them from the same pom.xml).
     assertThat(image.strings("Entrypoint")).containsExactly("/opt/java/bin/java",
         "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=75", "-XX:MinHeapFreeRatio=10",
-        "-XX:MaxHeapFreeRatio=20", "-XX:TieredStopAtLevel=1",
+        "-XX:MaxHeapFreeRatio=20", "-XX:NewRatio=4", "-XX:TieredStopAtLevel=1",
         "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2",
         "-XX:+ExitOnOutOfMemoryError", "-cp", "@/app/jib-classpath-file", MAIN);
     // No Cmd: no argument runs the operator (the Deployment passes none), `local ...` the
