@@ -1,6 +1,8 @@
 package dev.dbmigration.operator.controller;
 
 import dev.dbmigration.operator.model.job.JobPodOutput;
+import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
@@ -26,6 +28,9 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,8 +125,7 @@ final class CachedForms {
         .withResourceVersion(source.getResourceVersion())
         .withGeneration(source.getGeneration())
         .withLabels(labels(source.getLabels()))
-        .withAnnotations(source.getAnnotations() == null ? null
-            : new HashMap<>(source.getAnnotations()))
+        .withAnnotations(labels(source.getAnnotations()))
         .withOwnerReferences(source.getOwnerReferences())
         .withCreationTimestamp(source.getCreationTimestamp())
         .withDeletionTimestamp(source.getDeletionTimestamp())
@@ -129,7 +133,43 @@ final class CachedForms {
     return SharedEmpties.in(new JobBuilder().withMetadata(meta)
         .withNewSpec().withTemplate(images(job.getSpec() == null ? null
             : job.getSpec().getTemplate())).endSpec()
-        .withStatus(job.getStatus()).build());
+        .withStatus(jobStatus(job.getStatus())).build());
+  }
+
+  /** When it ended, and the conditions that say how (Complete, Failed), with their reason. */
+  private static JobStatus jobStatus(JobStatus status) {
+    if (status == null) {
+      return null;
+    }
+    return new JobStatusBuilder().withCompletionTime(status.getCompletionTime())
+        .withConditions(status.getConditions() == null ? null : status.getConditions().stream()
+            .filter(c -> c != null && ("Complete".equals(c.getType())
+                || "Failed".equals(c.getType())))
+            .map(c -> new JobConditionBuilder().withType(intern(c.getType()))
+                .withStatus(intern(c.getStatus())).withReason(intern(c.getReason()))
+                .withMessage(c.getMessage()).withLastTransitionTime(c.getLastTransitionTime())
+                .build())
+            .toList())
+        .build();
+  }
+
+  /**
+   * A DatabaseMigration keeps all it has (decisions read its spec and status); the conditions'
+   * type, status and reason, the same in most resources, are kept once, and its empty lists
+   * and maps are the shared empties. In place: the informer hands this object to nobody who
+   * changes it (JOSDK reconciles a copy).
+   */
+  static DatabaseMigration migration(DatabaseMigration dbm) {
+    SharedEmpties.in(dbm.getMetadata());
+    if (dbm.getStatus() != null && dbm.getStatus().getConditions() != null) {
+      for (Condition c : dbm.getStatus().getConditions()) {
+        SharedEmpties.in(c);
+        c.setType(intern(c.getType()));
+        c.setStatus(intern(c.getStatus()));
+        c.setReason(intern(c.getReason()));
+      }
+    }
+    return dbm;
   }
 
   private static ObjectMetaBuilder identity(ObjectMeta meta) {

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -30,6 +31,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,9 +75,25 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     this.clock = clock;
     this.planner = new Planner(PlannerSettings.of(settings.databaseCheck(), settings.backoff()));
     this.revisionReader = revisionReader;
-    this.jobs = new MigrationJob(settings.watchesAllNamespaces()
-        || settings.namespaces().size() == 1);
+    this.jobs = new MigrationJob(oneInformer(settings));
     this.metrics = metrics;
+  }
+
+  /**
+   * The item store of the resources' own informer: resources with shared empties and conditions'
+   * words kept once ({@link CachedForms#migration}), where JOSDK runs one informer for them.
+   */
+  public static Optional<ItemStore<DatabaseMigration>> primaryStore(OperatorSettings settings) {
+    return oneInformer(settings) ? Optional.of(new PrunedStore<>(CachedForms::migration))
+        : Optional.empty();
+  }
+
+  /**
+   * Whether JOSDK serves a resource type with one informer: for all namespaces, or one. It gives
+   * an item store to each of its informers, one per namespace, so a store is safe only then.
+   */
+  private static boolean oneInformer(OperatorSettings settings) {
+    return settings.watchesAllNamespaces() || settings.namespaces().size() == 1;
   }
 
   @Override

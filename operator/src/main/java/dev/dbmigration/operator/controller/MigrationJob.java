@@ -22,9 +22,8 @@ final class MigrationJob extends KubernetesDependentResource<Job, DatabaseMigrat
   private static final String DESIRED = MigrationJob.class.getName();
 
   /**
-   * @param pruned whether the informer may keep Jobs in their pruned form ({@link
-   *     CachedForms#job}): only when it is one informer (all namespaces, or one), as JOSDK gives
-   *     the same item store to each of its informers, one per watched namespace
+   * @param pruned whether the informer keeps Jobs in their pruned form ({@link CachedForms#job}):
+   *     only when JOSDK serves them with one informer (see DatabaseMigrationReconciler)
    */
   MigrationJob(boolean pruned) {
     super(Job.class, "jobs");

@@ -100,6 +100,7 @@ public final class MigrationOperator implements AutoCloseable {
       } else {
         c.settingNamespaces(settings.namespaces());
       }
+      DatabaseMigrationReconciler.primaryStore(settings).ifPresent(c::withItemStore);
     });
     metrics.observeResources(cached(controller, operator), leadership::isLeading);
     if (election == null) {
