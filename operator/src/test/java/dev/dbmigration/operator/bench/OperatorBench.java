@@ -280,9 +280,24 @@ public final class OperatorBench {
             + " dependencies" : ""));
     progress("starting the operator's JVM (" + String.join(" ", jvmOptions)
         + "; one resource already waiting)" + (trace ? ", with the JOSDK stage trace" : ""));
-    OperatorJvm operator = OperatorJvm.start(kubeconfig, jvmOptions, image.environment(),
-        operatorClasspath, outDir.resolve("operator-" + label + "-" + n + ".log").toAbsolutePath(),
-        outDir.resolve("operator-" + label + "-" + n + ".stderr"), trace);
+    OperatorJvm operator;
+    try {
+      operator = OperatorJvm.start(kubeconfig, jvmOptions, image.environment(),
+          operatorClasspath, outDir.resolve("operator-" + label + "-" + n + ".log")
+              .toAbsolutePath(), outDir.resolve("operator-" + label + "-" + n + ".stderr"), trace);
+    } catch (IOException e) {
+      // An operator that dies while its informers list the cluster (out of memory: the caches
+      // hold what the namespaces hold) is a result too; the other builds and N still run.
+      put("failed", "startup: before start() returned, " + e.getMessage());
+      progress("failed at startup: " + e.getMessage());
+      put("loadavg.end", loadAverage());
+      jobWatch.close();
+      dbmWatch.close();
+      eventWatch.close();
+      harness.close();
+      progress("done");
+      return out;
+    }
     String phase = "startup";
     try {
       long[] uptime = operator.startedUptime();

@@ -29,6 +29,8 @@ final class OperatorJvm implements AutoCloseable {
   private final long spawnedNanos;
   private final long[] startedUptime;
   private final Path stderr;
+  /** The last line the JVM itself printed on stdout, not an answer. */
+  private String printed;
 
   private OperatorJvm(Process process, long spawnedNanos, Path stderr) throws IOException {
     this.process = process;
@@ -173,6 +175,7 @@ final class OperatorJvm implements AutoCloseable {
     // The JVM itself may print to stdout (-Xlog, JFR's start message): pass that on.
     while (!line.startsWith("bench:")) {
       System.err.println("[operator JVM] " + line);
+      printed = line;
       line = readLine();
     }
     String prefix = "bench:" + what;
@@ -186,7 +189,9 @@ final class OperatorJvm implements AutoCloseable {
   private String readLine() throws IOException {
     String line = answers.readLine();
     if (line == null) {
-      throw new IOException("the operator JVM exited (" + exitCode() + "); see its stderr file");
+      // What it printed last says why, e.g. ExitOnOutOfMemoryError's "Terminating due to ...".
+      throw new IOException("the operator JVM exited (" + exitCode() + ")"
+          + (printed == null ? "; see its stderr file" : ": " + printed.trim()));
     }
     return line;
   }
