@@ -48,6 +48,12 @@ if [ -f /etc/ssl/certs/java/cacerts ]; then
   cp /etc/ssl/certs/java/cacerts "$root/opt/java/lib/security/cacerts"
 fi
 
+# Class-data sharing: the archive of the JDK's own classes that a JDK ships and jlink leaves out.
+# The JVM maps it at start instead of loading and verifying those classes one by one; hack/bench.sh
+# measures the host's JDK, which has it too. Dumped by the runtime itself, from the class list
+# jlink kept.
+"$root/opt/java/bin/java" -Xshare:dump -Xlog:cds=off -Xlog:cds+dynamic=off > /dev/null
+
 # 2. The shared libraries the runtime links against, at the paths the host's loader found them, and
 #    the loader itself (/lib64/ld-linux-x86-64.so.2, the executables' PT_INTERP). Libraries inside
 #    the runtime itself resolve through its $ORIGIN run paths.

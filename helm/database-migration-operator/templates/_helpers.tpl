@@ -56,14 +56,15 @@ the two differ. */}}
 # it stops holding its database. A deleted resource's Jobs go through the garbage collector.
 - apiGroups: [batch]
   resources: [jobs]
-  verbs: [get, list, watch, create, delete]
+  verbs: [list, watch, create, delete]
 - apiGroups: [""]
   resources: [pods]
-  verbs: [get, list, watch]
+  verbs: [list, watch]
 # A history run's output, when the pod has no termination message to read it from.
 - apiGroups: [""]
   resources: [pods/log]
   verbs: [get]
+# The informer (list, watch) keeps key names only; get reads a credentials Secret when used.
 - apiGroups: [""]
   resources: [secrets]
   verbs: [get, list, watch]
@@ -78,7 +79,7 @@ the two differ. */}}
 # imageFrom: the image of the Deployment or StatefulSet a resource follows.
 - apiGroups: [apps]
   resources: [deployments, statefulsets]
-  verbs: [get, list, watch]
+  verbs: [list, watch]
 {{- end -}}
 
 {{- /* Cluster-scoped, so never in a namespaced Role: the operator compares the installed CRD with

@@ -5,6 +5,7 @@ import dev.dbmigration.operator.lock.LockHolder;
 import dev.dbmigration.operator.runtime.HealthServer;
 import dev.dbmigration.operator.runtime.MetricsServer;
 import dev.dbmigration.operator.runtime.MigrationOperator;
+import dev.dbmigration.operator.runtime.OperatorClient;
 import dev.dbmigration.operator.runtime.OperatorSettings;
 import dev.dbmigration.operator.waiting.WaitArguments;
 import dev.dbmigration.operator.waiting.WaitForMigration;
@@ -52,7 +53,7 @@ public final class Main {
       System.exit(2);
       return;
     }
-    KubernetesClient client = new KubernetesClientBuilder().build();
+    KubernetesClient client = OperatorClient.builder().build();
     // A replica that lost its Lease exits (status 1); Kubernetes restarts it as a standby.
     MigrationOperator operator = new MigrationOperator(client, settings, o -> { },
         () -> System.exit(1));

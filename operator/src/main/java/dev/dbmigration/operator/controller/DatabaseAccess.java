@@ -10,25 +10,51 @@ import dev.dbmigration.operator.database.RevisionReader;
 import dev.dbmigration.operator.database.RevisionSource;
 import dev.dbmigration.operator.model.validation.SecretView;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The operator's own look at the database: is the chosen host writable, and at which revision.
- * Credentials are decoded from the cached Secret at the moment of use and kept nowhere; the TLS
- * CA bundle is read then too, so a check speaks TLS as the migration's pod will.
+ * The credentials Secret is read from the API server for it (the informers keep no Secret
+ * values), used for the login and for what to redact, and kept nowhere; the TLS CA bundle
+ * is read then too, so a check speaks TLS as the migration's pod will.
  */
 final class DatabaseAccess {
 
   private final RevisionReader reader;
+  private final KubernetesClient client;
   private final CaBundleReader caBundles;
 
-  DatabaseAccess(RevisionReader reader, CaBundleReader caBundles) {
+  DatabaseAccess(RevisionReader reader, KubernetesClient client, CaBundleReader caBundles) {
     this.reader = reader;
+    this.client = client;
     this.caBundles = caBundles;
   }
 
-  Probe probe(DatabaseMigration dbm, Secret secret, String host) {
+  /**
+   * Reads the Secret and checks the database at {@code host} with it.
+   *
+   * @return what decisions may know of the Secret as it is now (null: it is gone), the check,
+   *     and the values to redact in what the engine prints
+   */
+  Checked check(DatabaseMigration dbm, String host) {
+    Secret secret = read(dbm);
+    return new Checked(SecretView.of(dbm, secret), probe(dbm, secret, host),
+        secretsToRedact(dbm, secret));
+  }
+
+  /** What decisions may know of the Secret, read from the API server; null: there is none. */
+  SecretView view(DatabaseMigration dbm) {
+    return SecretView.of(dbm, read(dbm));
+  }
+
+  private Secret read(DatabaseMigration dbm) {
+    return EventSources.secretName(dbm).map(name -> client.secrets()
+        .inNamespace(dbm.getMetadata().getNamespace()).withName(name).get()).orElse(null);
+  }
+
+  private Probe probe(DatabaseMigration dbm, Secret secret, String host) {
     if (secret == null) {
       return new Probe.Unreachable("the credentials Secret is gone");
     }
@@ -59,16 +85,8 @@ final class DatabaseAccess {
         database, username, password), connection, RevisionSource.of(dbm.getSpec()));
   }
 
-  /** The database's name as the Secret gives it, or null when it cannot be read. */
-  static String databaseName(DatabaseMigration dbm, Secret secret) {
-    if (secret == null || secret.getData() == null) {
-      return null;
-    }
-    return SecretView.decode(secret.getData().get(keys(dbm).databaseOrDefault()));
-  }
-
   /** The values to scrub from anything the operator writes: the password, decoded. */
-  static List<String> secretsToRedact(DatabaseMigration dbm, Secret secret) {
+  private static List<String> secretsToRedact(DatabaseMigration dbm, Secret secret) {
     if (secret == null || secret.getData() == null) {
       return List.of();
     }
@@ -78,5 +96,9 @@ final class DatabaseAccess {
 
   private static SecretKeys keys(DatabaseMigration dbm) {
     return dbm.getSpec().getDatabase().getCredentialsSecret().keysOrDefault();
+  }
+
+  /** One check's result; see {@link #check}. */
+  record Checked(SecretView secret, Probe probe, List<String> scrub) {
   }
 }

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -31,6 +32,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +64,7 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
   private final RevisionReader revisionReader;
   private DatabaseAccess database;
   private final MigrationMetrics metrics;
-  private final MigrationJob jobs = new MigrationJob();
+  private final MigrationJob jobs;
   private Observer observer;
   private StatusWriter status;
   private DatabaseRuns databaseRuns;
@@ -79,7 +81,25 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     this.planner = new Planner(PlannerSettings.of(settings.databaseCheck(), settings.backoff(),
         settings.operatorImage()));
     this.revisionReader = revisionReader;
+    this.jobs = new MigrationJob(oneInformer(settings));
     this.metrics = metrics;
+  }
+
+  /**
+   * The item store of the resources' own informer: resources with shared empties and conditions'
+   * words kept once ({@link CachedForms#migration}), where JOSDK runs one informer for them.
+   */
+  public static Optional<ItemStore<DatabaseMigration>> primaryStore(OperatorSettings settings) {
+    return oneInformer(settings) ? Optional.of(new PrunedStore<>(CachedForms::migration))
+        : Optional.empty();
+  }
+
+  /**
+   * Whether JOSDK serves a resource type with one informer: for all namespaces, or one. It gives
+   * an item store to each of its informers, one per namespace, so a store is safe only then.
+   */
+  private static boolean oneInformer(OperatorSettings settings) {
+    return settings.watchesAllNamespaces() || settings.namespaces().size() == 1;
   }
 
   @Override
@@ -90,8 +110,8 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     @SuppressWarnings("unchecked")
     InformerEventSource<Job, DatabaseMigration> jobSource =
         (InformerEventSource<Job, DatabaseMigration>) jobs.eventSource().orElseThrow();
-    InformerEventSource<Secret, DatabaseMigration> secrets = EventSources.secrets(context);
-    InformerEventSource<Pod, DatabaseMigration> pods = EventSources.pods(context, jobSource);
+    PrunedInformers<Secret> secrets = EventSources.secrets(context);
+    PrunedInformers<Pod> pods = EventSources.pods(context, jobSource);
     Workloads workloads = new Workloads(context);
     databaseRuns = new DatabaseRuns(jobSource);
     metrics.countJobsOf(() -> jobSource.list().toList());
@@ -99,7 +119,8 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     status = new StatusWriter(new MigrationEvents(context.getClient(), clock), metrics, clock);
     outputs = new JobOutputs(context.getClient());
     plans = new PlanStore(context.getClient());
-    database = new DatabaseAccess(revisionReader, new CaBundleReader(context.getClient()));
+    database = new DatabaseAccess(revisionReader, context.getClient(),
+        new CaBundleReader(context.getClient()));
     sources.addAll(List.of(secrets, pods, workloads.deployments(), workloads.statefulSets()));
     return sources;
   }
@@ -118,6 +139,11 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
       return UpdateControl.noUpdate();
     }
     Observation observation = observer.observe(dbm, context);
+    if (observation.secret() == null && EventSources.secretName(dbm).isPresent()) {
+      // Not in the cache: absent, or of a type the informer leaves on the API server. Asked
+      // once, so that an existing Secret is never reported missing.
+      observation = observation.withSecret(database.view(dbm));
+    }
     Plan plan = planner.plan(observation);
     for (int i = 1; i < MOST_PLANS_PER_PASS && isQuestion(plan); i++) {
       observation = answer(dbm, plan, observation);
@@ -178,9 +204,9 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
   private Observation answer(DatabaseMigration dbm, Plan question, Observation observation) {
     if (question instanceof Plan.CheckDatabase check) {
       // The Secret's values are read now, used for the login and the redaction, and dropped.
-      Secret secret = observer.secret(dbm);
-      return observation.withProbe(database.probe(dbm, secret, check.leader().getHost()),
-          DatabaseAccess.secretsToRedact(dbm, secret));
+      DatabaseAccess.Checked checked = database.check(dbm, check.leader().getHost());
+      return observation.withSecret(checked.secret()).withProbe(checked.probe(),
+          checked.scrub());
     }
     if (question instanceof Plan.KeepPlan keep) {
       if (keep.configMap() != null) {

@@ -21,17 +21,24 @@ final class MigrationJob extends KubernetesDependentResource<Job, DatabaseMigrat
 
   private static final String DESIRED = MigrationJob.class.getName();
 
-  MigrationJob() {
+  /**
+   * @param pruned whether the informer keeps Jobs in their pruned form ({@link CachedForms#job}):
+   *     only when JOSDK serves them with one informer (see DatabaseMigrationReconciler)
+   */
+  MigrationJob(boolean pruned) {
     super(Job.class, "jobs");
     // Only the operator's own Jobs are cached: the cluster's other Jobs are none of its business.
     // A plain create, not server-side apply: that would need patch on every Job, and a Job's
     // spec is never changed anyway.
+    InformerConfiguration<Job>.Builder informer = InformerConfiguration.builder(Job.class)
+        .withLabelSelector(Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE)
+        .withNamespacesInheritedFromController();
+    if (pruned) {
+      informer.withItemStore(new PrunedStore<>(CachedForms::job));
+    }
     configureWith(new KubernetesDependentResourceConfigBuilder<Job>()
         .withUseSSA(false)
-        .withKubernetesDependentInformerConfig(InformerConfiguration.builder(Job.class)
-            .withLabelSelector(Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE)
-            .withNamespacesInheritedFromController()
-            .build())
+        .withKubernetesDependentInformerConfig(informer.build())
         .build());
   }
 

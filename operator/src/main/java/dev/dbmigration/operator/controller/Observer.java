@@ -10,10 +10,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -25,13 +23,13 @@ import java.util.stream.Collectors;
  */
 final class Observer {
 
-  private final InformerEventSource<Secret, DatabaseMigration> secrets;
-  private final InformerEventSource<Pod, DatabaseMigration> pods;
+  private final PrunedInformers<Secret> secrets;
+  private final PrunedInformers<Pod> pods;
   private final Workloads workloads;
   private final Clock clock;
 
-  Observer(InformerEventSource<Secret, DatabaseMigration> secrets,
-      InformerEventSource<Pod, DatabaseMigration> pods, Workloads workloads, Clock clock) {
+  Observer(PrunedInformers<Secret> secrets, PrunedInformers<Pod> pods, Workloads workloads,
+      Clock clock) {
     this.secrets = secrets;
     this.pods = pods;
     this.workloads = workloads;
@@ -43,8 +41,8 @@ final class Observer {
     List<Job> jobs = List.copyOf(context.getSecondaryResources(Job.class));
     PodTemplateSpec followed = dbm.getSpec() == null || dbm.getSpec().getImageFrom() == null
         ? null : workloads.podTemplate(namespace, dbm.getSpec().getImageFrom());
-    return Observation.of(dbm, followed, jobs, relevantPods(dbm, jobs), SecretView.of(dbm,
-        secret(dbm)), clock.instant());
+    return Observation.of(dbm, followed, jobs, relevantPods(dbm, jobs), secretView(dbm),
+        clock.instant());
   }
 
   /** The database cluster's pods and the pods of this resource's Jobs, nothing else. */
@@ -54,18 +52,24 @@ final class Observer {
     LeaderDiscovery leader = dbm.getSpec() == null || dbm.getSpec().getDatabase() == null
         ? null : dbm.getSpec().getDatabase().getLeader();
     Map<String, String> selector = leader == null ? null : leader.getSelector();
-    // The informer's namespace index: filtering every cached pod of the cluster instead grows
-    // with the cluster, as the benchmark's profile showed.
-    return pods.byIndex(Cache.NAMESPACE_INDEX, dbm.getMetadata().getNamespace()).stream()
+    // The namespace's pods only: filtering every cached pod of the cluster instead grows with
+    // the cluster, as the benchmark's profile showed.
+    return pods.inNamespace(dbm.getMetadata().getNamespace()).stream()
         .filter(p -> LeaderSelection.matches(selector, p.getMetadata().getLabels())
             || jobNames.contains(label(p, JobPodOutput.JOB_NAME_LABEL)))
         .toList();
   }
 
-  /** The credentials Secret, read from the cache at the moment of use. */
-  Secret secret(DatabaseMigration dbm) {
+  /**
+   * The credentials Secret's key names as the cache has them; no database name, which only the
+   * Secret read at the moment of use gives (see DatabaseAccess).
+   */
+  private SecretView secretView(DatabaseMigration dbm) {
     return EventSources.secretName(dbm)
         .flatMap(name -> secrets.get(new ResourceID(name, dbm.getMetadata().getNamespace())))
+        .map(cached -> new SecretView(cached.getMetadata().getName(),
+            CachedForms.keys(cached, CachedForms.KEYS),
+            CachedForms.keys(cached, CachedForms.EMPTY_KEYS), null))
         .orElse(null);
   }
 

@@ -25,9 +25,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes an outcome into the resource's status, only when it changed, and announces each change
- * of phase or reason once: a log line, an Event, the metrics. The write goes through JOSDK's
- * primary cache, so the next pass sees this status even before the watch delivers it, and a
- * transition is never announced twice from a stale copy.
+ * of phase or reason once: a log line, the metrics, and an Event, but for the start of a run. The
+ * write goes through JOSDK's primary cache, so the next pass sees this status even before the
+ * watch delivers it, and a transition is never announced twice from a stale copy.
+ *
+ * <p>A run's start posts no Event of its own: the status says it at once (phase Running, the Job,
+ * the leader, the start time, for {@code kubectl get}, {@code describe} and {@code wait}), the Job
+ * controller's own Events on the Job announce it in the namespace's event stream, and the Event at
+ * the run's end repeats when and against which leader it started. That is one write less per run.
  */
 final class StatusWriter {
 
@@ -90,12 +95,43 @@ final class StatusWriter {
       DatabaseMigrationStatus status) {
     LOG.info("phase {} ({}): {}", state.phase(), state.reason(), state.message());
     metrics.transition(dbm, state, status);
+    switch (eventFor(state)) {
+      case WARNING -> events.warning(dbm, state.reason(), eventMessage(state, status));
+      case NORMAL -> events.normal(dbm, state.reason(), eventMessage(state, status));
+      case NONE -> { }
+    }
+  }
+
+  enum EventType { NORMAL, WARNING, NONE }
+
+  /** The Event a transition to {@code state} posts: none for a run's start (see above). */
+  static EventType eventFor(MigrationState state) {
     if (state.phase() == Phase.Failed || state.phase() == Phase.Invalid
         || WARNINGS.contains(state.reason())) {
-      events.warning(dbm, state.reason(), state.message());
-    } else {
-      events.normal(dbm, state.reason(), state.message());
+      return EventType.WARNING;
     }
+    return Reasons.MIGRATION_RUNNING.equals(state.reason()) ? EventType.NONE : EventType.NORMAL;
+  }
+
+  /**
+   * A successful run's Event also says how it started, which no Event of its own told. (A
+   * failure's message ends with the engine's last output and stays as it is; the status keeps
+   * the start and the leader of either.)
+   */
+  static String eventMessage(MigrationState state, DatabaseMigrationStatus status) {
+    String message = state.message();
+    if (state.phase() != Phase.Succeeded || status.getJobName() == null
+        || status.getStartTime() == null || message == null) {
+      return message;
+    }
+    String leader = status.getLeader() == null ? null : status.getLeader().getPod() != null
+        ? "leader " + status.getLeader().getPod() + " (" + status.getLeader().getHost() + ")"
+        : "host " + status.getLeader().getHost();
+    String started = " (Job " + status.getJobName() + " started " + status.getStartTime()
+        + (leader == null ? "" : " against " + leader) + ")";
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message + started
+        : message.substring(0, newline) + started + message.substring(newline);
   }
 
   private static String readyReason(DatabaseMigrationStatus status) {

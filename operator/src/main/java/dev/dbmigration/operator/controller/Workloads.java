@@ -6,10 +6,9 @@ import dev.dbmigration.operator.api.v1alpha1.WorkloadKind;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -22,8 +21,8 @@ final class Workloads {
 
   private static final String INDEX = "image-from";
 
-  private final InformerEventSource<Deployment, DatabaseMigration> deployments;
-  private final InformerEventSource<StatefulSet, DatabaseMigration> statefulSets;
+  private final PrunedInformers<Deployment> deployments;
+  private final PrunedInformers<StatefulSet> statefulSets;
 
   Workloads(EventSourceContext<DatabaseMigration> ctx) {
     ctx.getPrimaryCache().addIndexer(INDEX, dbm -> {
@@ -33,31 +32,33 @@ final class Workloads {
       }
       return List.of(key(dbm.getMetadata().getNamespace(), kindOf(source), source.getName()));
     });
-    deployments = new InformerEventSource<>(
-        InformerEventSourceConfiguration.from(Deployment.class, DatabaseMigration.class)
-            .withName("deployments")
-            .withSecondaryToPrimaryMapper(d -> following(ctx, WorkloadKind.Deployment,
-                d.getMetadata().getNamespace(), d.getMetadata().getName()))
-            .build(),
-        ctx);
-    statefulSets = new InformerEventSource<>(
-        InformerEventSourceConfiguration.from(StatefulSet.class, DatabaseMigration.class)
-            .withName("statefulsets")
-            .withSecondaryToPrimaryMapper(s -> following(ctx, WorkloadKind.StatefulSet,
-                s.getMetadata().getNamespace(), s.getMetadata().getName()))
-            .build(),
-        ctx);
+    KubernetesClient client = ctx.getClient();
+    // A rollout's status changes (replicas becoming ready) leave the pruned form, the
+    // containers' images, as it was: they wake nothing.
+    deployments = new PrunedInformers<>("deployments", Deployment.class, ctx,
+        ns -> ns == null ? client.apps().deployments().inAnyNamespace()
+            : client.apps().deployments().inNamespace(ns),
+        CachedForms::deployment, d -> following(ctx, WorkloadKind.Deployment,
+            d.getMetadata().getNamespace(), d.getMetadata().getName()), false);
+    statefulSets = new PrunedInformers<>("statefulsets", StatefulSet.class, ctx,
+        ns -> ns == null ? client.apps().statefulSets().inAnyNamespace()
+            : client.apps().statefulSets().inNamespace(ns),
+        CachedForms::statefulSet, s -> following(ctx, WorkloadKind.StatefulSet,
+            s.getMetadata().getNamespace(), s.getMetadata().getName()), false);
   }
 
-  InformerEventSource<Deployment, DatabaseMigration> deployments() {
+  PrunedInformers<Deployment> deployments() {
     return deployments;
   }
 
-  InformerEventSource<StatefulSet, DatabaseMigration> statefulSets() {
+  PrunedInformers<StatefulSet> statefulSets() {
     return statefulSets;
   }
 
-  /** The followed workload's pod template from the cache; null when it does not exist. */
+  /**
+   * The followed workload's pod template from the cache (its containers' names and images);
+   * null when it does not exist.
+   */
   PodTemplateSpec podTemplate(String namespace, ImageSource source) {
     ResourceID id = new ResourceID(source.getName(), namespace);
     if (kindOf(source) == WorkloadKind.StatefulSet) {

@@ -22,7 +22,9 @@ import java.util.Optional;
  *     when there is none (or the resource names its image)
  * @param jobs the Jobs this resource owns
  * @param pods the namespace's pods that matter: the database's and those of the Jobs
- * @param secret the credentials Secret as decisions may see it; null when it does not exist
+ * @param secret the credentials Secret as decisions may see it; null when it does not exist.
+ *     From the cache: key names only, no database name; the database name comes with the Secret
+ *     read for the database check (see {@link #withSecret}), before any Job is planned
  * @param probe the database check made in this pass; null until the planner asks for one
  * @param scrub values to mask in any text the engine printed (the password), read with the probe
  * @param output what a finished history run printed; null until the planner asks for it
@@ -54,6 +56,12 @@ public record Observation(DatabaseMigration resource, PodTemplateSpec followedTe
   public Observation withProbe(Probe checked, List<String> secretValues) {
     return new Observation(resource, followedTemplate, jobs, pods, secret, checked, secretValues,
         output, now, planOutput, keptPlan);
+  }
+
+  /** The Secret as it was read at the moment of use, instead of as the cache had it. */
+  public Observation withSecret(SecretView read) {
+    return new Observation(resource, followedTemplate, jobs, pods, read, probe, scrub, output,
+        now);
   }
 
   public Observation withOutput(String printed) {

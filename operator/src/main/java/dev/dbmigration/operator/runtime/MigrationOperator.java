@@ -72,6 +72,7 @@ public final class MigrationOperator implements AutoCloseable {
           .withCloseClientOnStop(false)
           .withCacheSyncTimeout(Duration.ofMinutes(2))
           .withReconciliationTerminationTimeout(Duration.ofSeconds(10))
+          .withExecutorService(ReconcilerThreads.pool())
           // Per resource type, not per resource: a series per DatabaseMigration would grow
           // without bound in a cluster with a namespace per pull request.
           .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
@@ -99,6 +100,7 @@ public final class MigrationOperator implements AutoCloseable {
       } else {
         c.settingNamespaces(settings.namespaces());
       }
+      DatabaseMigrationReconciler.primaryStore(settings).ifPresent(c::withItemStore);
     });
     metrics.observeResources(cached(controller, operator), leadership::isLeading);
     if (election == null) {

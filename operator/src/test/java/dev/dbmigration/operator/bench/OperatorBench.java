@@ -9,6 +9,7 @@ import dev.dbmigration.operator.model.job.Labels;
 import dev.dbmigration.operator.testing.Fixtures;
 import dev.dbmigration.operator.testing.KubeApiServerSupport;
 import dev.dbmigration.operator.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ListOptions;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
@@ -19,9 +20,11 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -36,7 +39,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,10 +62,13 @@ import org.awaitility.Awaitility;
  *   <li>floor: create N Jobs one after the other, latency create call → watch ADDED; then
  *       complete each one, latency /status update → watch MODIFIED; and N DatabaseMigrations
  *       created while no operator runs (then deleted), create call → watch ADDED;</li>
- *   <li>startup: one resource exists before {@code start()}; time until its status is written;</li>
+ *   <li>environments: a pull request's namespace per resource, as real ones are
+ *       ({@link PrNamespace}), and one namespace in five with an app but no database;</li>
+ *   <li>startup: one resource exists before {@code start()}; time until its status is written;
+ *       then memory, with every namespace synced;</li>
  *   <li>one at a time: 20 resources, each created when the previous one has its Job and status,
  *       then each Job completed when the previous resource has Succeeded;</li>
- *   <li>N resources across 20 namespaces, created one after the other: create → Job ADDED,
+ *   <li>N resources, one per namespace, created one after the other: create → Job ADDED,
  *       create → status Running; then every Job completed: completion → status Succeeded;</li>
  *   <li>idle: requests the operator makes in a fixed window after everything succeeded;</li>
  *   <li>memory: heap after a full GC and the process RSS.</li>
@@ -72,8 +77,10 @@ import org.awaitility.Awaitility;
  */
 public final class OperatorBench {
 
-  static final int NAMESPACES = 20;
   static final int PG_PORT = 5432;
+  /** One namespace in this many holds an app without a database or a DatabaseMigration. */
+  static final int APP_ONLY_ONE_IN = 5;
+  private static final int SETUP_THREADS = 6;
   /** Resources created one at a time before the burst. */
   static final int PACED = 20;
 
@@ -82,13 +89,20 @@ public final class OperatorBench {
   private final boolean trace;
   private final Path outDir;
   private final Duration timeout;
+  private final String label;
+  private final String operatorClasspath;
+  private final Path imagePom;
   private final Properties out = new Properties();
 
   private KubernetesClient harness;
   private TestCluster cluster;
 
-  OperatorBench(int n, int idleSeconds, boolean trace, Path outDir) {
+  OperatorBench(int n, int idleSeconds, boolean trace, Path outDir, String label,
+      String operatorClasspath, Path imagePom) {
     this.n = n;
+    this.label = label;
+    this.operatorClasspath = operatorClasspath;
+    this.imagePom = imagePom;
     this.idleSeconds = idleSeconds;
     this.trace = trace;
     this.outDir = outDir;
@@ -100,6 +114,9 @@ public final class OperatorBench {
     int idle = 60;
     Path outFile = null;
     boolean trace = false;
+    String label = "after";
+    String operatorClasspath = null;
+    Path imagePom = Path.of("operator/pom.xml");
     for (String arg : args) {
       if (arg.startsWith("--n=")) {
         n = Integer.parseInt(arg.substring(4));
@@ -109,16 +126,25 @@ public final class OperatorBench {
         outFile = Path.of(arg.substring(6));
       } else if (arg.equals("--trace")) {
         trace = true;
+      } else if (arg.startsWith("--label=")) {
+        label = arg.substring("--label=".length());
+      } else if (arg.startsWith("--operator-classpath=")) {
+        operatorClasspath = arg.substring("--operator-classpath=".length());
+      } else if (arg.startsWith("--image-pom=")) {
+        imagePom = Path.of(arg.substring("--image-pom=".length()));
       } else {
         throw new IllegalArgumentException("unknown argument " + arg
-            + " (expected --n=N --idle-seconds=S --out=FILE [--trace])");
+            + " (expected --n=N --idle-seconds=S --out=FILE [--trace] [--label=L]"
+            + " [--operator-classpath=CP] [--image-pom=POM])");
       }
     }
     int code = 0;
     try {
       Path dir = outFile == null ? Path.of("target/bench")
           : outFile.toAbsolutePath().getParent();
-      Properties results = new OperatorBench(n, idle, trace, dir).run();
+      Properties results = new OperatorBench(n, idle, trace, dir, label, operatorClasspath,
+          imagePom)
+          .run();
       if (outFile != null) {
         Files.createDirectories(outFile.toAbsolutePath().getParent());
         try (OutputStream os = Files.newOutputStream(outFile)) {
@@ -135,13 +161,14 @@ public final class OperatorBench {
 
   Properties run() throws Exception {
     progress("starting kube-apiserver (kube-api-test, offline)");
-    Path kubeconfig = outDir.resolve("kubeconfig-" + n + ".yaml");
+    Path kubeconfig = outDir.resolve("kubeconfig-" + label + "-" + n + ".yaml");
     Files.createDirectories(outDir);
     Files.writeString(kubeconfig, KubeApiServerSupport.kubeConfigYaml());
     harness = KubeApiServerSupport.newClient();
     KubeApiServerSupport.applyCrd(harness);
     cluster = new TestCluster(harness);
     put("n", n);
+    put("label", label);
     put("idle.seconds", idleSeconds);
     put("server.version", harness.getKubernetesVersion().getGitVersion());
     put("started", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
@@ -153,40 +180,41 @@ public final class OperatorBench {
     putCpu("floor.cpu", Cpu.now(null).minus(floorCpu), n);
     customResourceFloor();
 
-    // Every resource gets its own Secret (its own database name) and its own leader pod at its
-    // own loopback address: runs on one database wait for each other, which is not what this
-    // measures, and nothing listens on those addresses, so the operator's JDBC probe is refused
-    // at once (its cost is measured below).
-    List<String> namespaces = new ArrayList<>();
-    for (int i = 0; i < NAMESPACES; i++) {
-      namespaces.add(cluster.newNamespace(String.format(Locale.ROOT, "bench-%02d", i)));
-    }
+    // Every resource has a pull request's namespace of its own, as in a real cluster, with its
+    // own database (named after the namespace: runs on one database wait for each other, which
+    // is not what this measures) whose leader is at its own loopback address: nothing listens
+    // there, so the operator's JDBC probe is refused at once (its cost is measured below).
     int k = Math.min(PACED, n);
-    List<DatabaseMigration> warm = List.of(migration(namespaces.get(0), "warmup"));
-    List<DatabaseMigration> paced = new ArrayList<>(k);
-    for (int i = 0; i < k; i++) {
-      paced.add(migration(namespaces.get(i % NAMESPACES),
-          String.format(Locale.ROOT, "p-%03d", i)));
-    }
-    List<DatabaseMigration> burst = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      burst.add(migration(namespaces.get(i % NAMESPACES),
-          String.format(Locale.ROOT, "m-%05d", i)));
-    }
-    progress("creating " + (1 + k + n) + " Secrets and Ready leader pods across " + NAMESPACES
-        + " namespaces");
-    List<DatabaseMigration> all = new ArrayList<>(warm);
-    all.addAll(paced);
-    all.addAll(burst);
-    prerequisites(all);
-    put("leader.address", leaderIp(0) + " … " + leaderIp(k + n) + " port " + PG_PORT + " ("
-        + probeLoopback(leaderIp(0)) + ")");
+    List<String> warmNs = List.of("pr-warmup");
+    List<String> pacedNs = names("pr-paced-%03d", k);
+    List<String> burstNs = names("pr-%05d", n);
+    List<String> withDatabase = new ArrayList<>(warmNs);
+    withDatabase.addAll(pacedNs);
+    withDatabase.addAll(burstNs);
+    List<String> appOnly = names("app-%05d", withDatabase.size() / (APP_ONLY_ONE_IN - 1));
+    progress("creating " + withDatabase.size() + " pull-request namespaces with a database and "
+        + appOnly.size() + " without (" + PrNamespace.OBJECTS_WITH_DATABASE + " and "
+        + PrNamespace.OBJECTS_APP_ONLY + " objects each)");
+    long setup = System.nanoTime();
+    environments(withDatabase, appOnly);
+    put("setup.s", sec(System.nanoTime() - setup));
+    put("namespaces.database", withDatabase.size());
+    put("namespaces.appOnly", appOnly.size());
+    put("objects", withDatabase.size() * (long) PrNamespace.OBJECTS_WITH_DATABASE
+        + appOnly.size() * (long) PrNamespace.OBJECTS_APP_ONLY);
+    putNamespaceBytes(warmNs.get(0));
+    put("leader.address", leaderIp(0) + " … " + leaderIp(withDatabase.size() - 1) + " port "
+        + PG_PORT + " (" + probeLoopback(leaderIp(0)) + ")");
     putProbeCost();
+    List<DatabaseMigration> warm = warmNs.stream().map(PrNamespace::migration).toList();
+    List<DatabaseMigration> paced = pacedNs.stream().map(PrNamespace::migration).toList();
+    List<DatabaseMigration> burst = burstNs.stream().map(PrNamespace::migration).toList();
 
     Marks jobAdded = new Marks("Job ADDED");
     Marks firstStatus = new Marks("first status");
     Marks running = new Marks("status Running");
     Marks succeeded = new Marks("status Succeeded");
+    Marks announced = new Marks("MigrationSucceeded Event");
     Map<String, Job> jobByOwner = new ConcurrentHashMap<>();
     Map<String, String> unexpected = new ConcurrentHashMap<>();
 
@@ -225,164 +253,275 @@ public final class OperatorBench {
               }
             });
 
+    // A run's last write is its success Event: counts are taken once it is seen, so that no
+    // phase's requests are counted in the next.
+    Watch eventWatch = harness.v1().events().inAnyNamespace()
+        .withField("reason", "MigrationSucceeded")
+        .watch(fromNow(harness.v1().events().inAnyNamespace().list().getMetadata()
+            .getResourceVersion()), new Handler<>(announced) {
+              @Override
+              void on(Action action, Event event, long at) {
+                if (action == Action.ADDED && event.getInvolvedObject() != null) {
+                  announced.mark(event.getInvolvedObject().getUid(), at);
+                }
+              }
+            });
+
     // ---- startup: one resource waits before the operator's JVM is launched
-    String warmUid = harness.resource(warm.get(0)).create().getMetadata().getUid();
-    List<String> jvmOptions = OperatorJvm.options();
+    String warmUid = create(warm.get(0));
+    ImageJvm image = ImageJvm.of(imagePom);
+    List<String> jvmOptions = OperatorJvm.options(image);
     put("operator.jvm.options", String.join(" ", jvmOptions));
+    put("operator.jvm.env", image.environment().isEmpty() ? "none"
+        : image.environment().toString());
+    put("operator.classpath", operatorClasspath == null ? "the harness's"
+        : operatorClasspath.split(java.io.File.pathSeparator)[0]
+            + (operatorClasspath.contains(java.io.File.pathSeparator) ? " and its runtime"
+            + " dependencies" : ""));
     progress("starting the operator's JVM (" + String.join(" ", jvmOptions)
         + "; one resource already waiting)" + (trace ? ", with the JOSDK stage trace" : ""));
-    OperatorJvm operator = OperatorJvm.start(kubeconfig, jvmOptions,
-        outDir.resolve("operator-" + n + ".log").toAbsolutePath(),
-        outDir.resolve("operator-" + n + ".stderr"), trace);
-    long[] uptime = operator.startedUptime();
-    put("startup.jvm.ms", uptime[0]);
-    put("startup.start.ms", uptime[1] - uptime[0]);
-    firstStatus.await(List.of(warmUid), timeout);
-    put("startup.firstStatus.ms", ms(firstStatus.at(warmUid) - operator.spawnedNanos()));
-    jobAdded.await(List.of(warmUid), timeout);
-    running.await(List.of(warmUid), timeout);
-    complete(jobByOwner.get(warmUid));
-    succeeded.await(List.of(warmUid), timeout);
-    putRequests("startup", operator.requests(), 1);
-
-    // ---- one at a time: the chain's own latency, without the queueing of a burst
-    progress("creating " + k + " DatabaseMigrations one at a time (each waits for the last)");
-    long[] pacedCreate = new long[k];
-    long[] pacedComplete = new long[k];
-    List<String> pacedUids = new ArrayList<>(k);
-    List<String> pacedKeys = keys(paced);
-    for (int i = 0; i < k; i++) {
-      pacedCreate[i] = System.nanoTime();
-      String uid = harness.resource(paced.get(i)).create().getMetadata().getUid();
-      pacedUids.add(uid);
-      jobAdded.await(List.of(uid), timeout);
-      running.await(List.of(uid), timeout);
+    OperatorJvm operator;
+    try {
+      operator = OperatorJvm.start(kubeconfig, jvmOptions, image.environment(),
+          operatorClasspath, outDir.resolve("operator-" + label + "-" + n + ".log")
+              .toAbsolutePath(), outDir.resolve("operator-" + label + "-" + n + ".stderr"), trace);
+    } catch (IOException e) {
+      // An operator that dies while its informers list the cluster (out of memory: the caches
+      // hold what the namespaces hold) is a result too; the other builds and N still run.
+      put("failed", "startup: before start() returned, " + e.getMessage());
+      progress("failed at startup: " + e.getMessage());
+      put("loadavg.end", loadAverage());
+      jobWatch.close();
+      dbmWatch.close();
+      eventWatch.close();
+      harness.close();
+      progress("done");
+      return out;
     }
-    for (int i = 0; i < k; i++) {
-      String uid = pacedUids.get(i);
-      pacedComplete[i] = System.nanoTime();
-      complete(jobByOwner.get(uid));
-      succeeded.await(List.of(uid), timeout);
-    }
-    put("paced.k", k);
-    putPercentiles("paced.create.job", latencies(pacedUids, pacedCreate, jobAdded));
-    putPercentiles("paced.complete.succeeded",
-        latencies(pacedUids, pacedComplete, succeeded));
-    putRequests("paced", operator.requests(), k);
+    String phase = "startup";
+    try {
+      long[] uptime = operator.startedUptime();
+      put("startup.jvm.ms", uptime[0]);
+      put("startup.start.ms", uptime[1] - uptime[0]);
+      Marks.alive = operator::isAlive;
+      firstStatus.await(List.of(warmUid), timeout);
+      put("startup.firstStatus.ms", ms(firstStatus.at(warmUid) - operator.spawnedNanos()));
+      jobAdded.await(List.of(warmUid), timeout);
+      running.await(List.of(warmUid), timeout);
+      complete(jobByOwner.get(warmUid));
+      succeeded.await(List.of(warmUid), timeout);
+      announced.await(List.of(warmUid), timeout);
+      putRequests("startup", operator.requests(), 1);
+      // What the cluster's other objects cost the operator: every namespace is there, one
+      // resource has run.
+      putMemory("synced.", operator);
+      operator.writeClassHistogram(outDir.resolve("histogram-" + label + "-" + n + "-synced.txt")
+          .toAbsolutePath());
 
-    // ---- N resources
-    progress("creating " + n + " DatabaseMigrations across " + NAMESPACES + " namespaces");
-    Cpu cpu0 = Cpu.now(operator);
-    long[] createStart = new long[n];
-    List<String> uids = new ArrayList<>(n);
-    List<String> keys = keys(burst);
-    long begin = System.nanoTime();
-    for (int i = 0; i < n; i++) {
-      createStart[i] = System.nanoTime();
-      uids.add(harness.resource(burst.get(i)).create().getMetadata().getUid());
-    }
-    long createdAll = System.nanoTime();
-    put("create.loop.s", sec(createdAll - begin));
-    jobAdded.await(uids, timeout);
-    running.await(uids, timeout);
-    RequestCounter.Requests creation = operator.requests();
-    put("all.jobs.s", sec(jobAdded.latest(uids) - begin));
-    put("all.running.s", sec(running.latest(uids) - begin));
-    put("running.after.last.create.s", sec(running.latest(uids) - createdAll));
-    putPercentiles("create.job", latencies(uids, createStart, jobAdded));
-    putPercentiles("create.running", latencies(uids, createStart, running));
+      // ---- one at a time: the chain's own latency, without the queueing of a burst
+      phase = "one at a time";
+      progress("creating " + k + " DatabaseMigrations one at a time (each waits for the last)");
+      long[] pacedCreate = new long[k];
+      long[] pacedComplete = new long[k];
+      List<String> pacedUids = new ArrayList<>(k);
+      List<String> pacedKeys = keys(paced);
+      for (int i = 0; i < k; i++) {
+        pacedCreate[i] = System.nanoTime();
+        String uid = create(paced.get(i));
+        pacedUids.add(uid);
+        jobAdded.await(List.of(uid), timeout);
+        running.await(List.of(uid), timeout);
+      }
+      for (int i = 0; i < k; i++) {
+        String uid = pacedUids.get(i);
+        pacedComplete[i] = System.nanoTime();
+        complete(jobByOwner.get(uid));
+        succeeded.await(List.of(uid), timeout);
+      }
+      put("paced.k", k);
+      putPercentiles("paced.create.job", latencies(pacedUids, pacedCreate, jobAdded));
+      putPercentiles("paced.complete.succeeded",
+          latencies(pacedUids, pacedComplete, succeeded));
+      announced.await(pacedUids, timeout);
+      putRequests("paced", operator.requests(), k);
 
-    progress("completing " + n + " Jobs through /status");
-    long[] completeStart = new long[n];
-    long completeBegin = System.nanoTime();
-    for (int i = 0; i < n; i++) {
-      Job job = jobByOwner.get(uids.get(i));
-      completeStart[i] = System.nanoTime();
-      complete(job);
-    }
-    put("complete.loop.s", sec(System.nanoTime() - completeBegin));
-    succeeded.await(uids, timeout);
-    RequestCounter.Requests completion = operator.requests();
-    Cpu cpu = Cpu.now(operator).minus(cpu0);
-    put("all.succeeded.s", sec(succeeded.latest(uids) - begin));
-    put("completion.window.s", sec(succeeded.latest(uids) - completeBegin));
-    putPercentiles("complete.succeeded", latencies(uids, completeStart, succeeded));
-    putCpu("lifecycle.cpu", cpu, n);
-    putRequests("creation", creation, n);
-    putRequests("completion", completion, n);
-    putRequests("lifecycle", creation.plus(completion), n);
-    put("unexpected", unexpected.isEmpty() ? "none" : unexpected.size() + ": "
-        + unexpected.values().stream().limit(3).toList());
+      // ---- N resources
+      phase = "N resources";
+      progress("creating " + n + " DatabaseMigrations, one per namespace");
+      Cpu cpu0 = Cpu.now(operator);
+      long[] createStart = new long[n];
+      List<String> uids = new ArrayList<>(n);
+      List<String> keys = keys(burst);
+      long begin = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        createStart[i] = System.nanoTime();
+        uids.add(create(burst.get(i)));
+      }
+      long createdAll = System.nanoTime();
+      put("create.loop.s", sec(createdAll - begin));
+      jobAdded.await(uids, timeout);
+      running.await(uids, timeout);
+      RequestCounter.Requests creation = operator.requests();
+      put("all.jobs.s", sec(jobAdded.latest(uids) - begin));
+      put("all.running.s", sec(running.latest(uids) - begin));
+      put("running.after.last.create.s", sec(running.latest(uids) - createdAll));
+      putPercentiles("create.job", latencies(uids, createStart, jobAdded));
+      putPercentiles("create.running", latencies(uids, createStart, running));
 
-    // ---- idle: the window's fixed length is the measurement; across it the operator's process
-    // must stay up (checked locally, so the check adds no request to what is counted)
-    progress("idle window of " + idleSeconds + " s");
-    Cpu idleCpu0 = Cpu.now(operator);
-    Awaitility.await("the operator stays up through the idle window")
-        .pollInterval(Duration.ofSeconds(1))
-        .during(Duration.ofSeconds(idleSeconds))
-        .atMost(Duration.ofSeconds(idleSeconds + 10L))
-        .until(operator::isAlive);
-    putRequests("idle", operator.requests(), 1);
-    put("idle.cpu.operator.ms", fmt(Cpu.now(operator).minus(idleCpu0).operator() / 1e6));
+      progress("completing " + n + " Jobs through /status");
+      long[] completeStart = new long[n];
+      long completeBegin = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        Job job = jobByOwner.get(uids.get(i));
+        completeStart[i] = System.nanoTime();
+        complete(job);
+      }
+      put("complete.loop.s", sec(System.nanoTime() - completeBegin));
+      succeeded.await(uids, timeout);
+      announced.await(uids, timeout);
+      RequestCounter.Requests completion = operator.requests();
+      Cpu cpu = Cpu.now(operator).minus(cpu0);
+      put("all.succeeded.s", sec(succeeded.latest(uids) - begin));
+      put("completion.window.s", sec(succeeded.latest(uids) - completeBegin));
+      putPercentiles("complete.succeeded", latencies(uids, completeStart, succeeded));
+      putCpu("lifecycle.cpu", cpu, n);
+      putRequests("creation", creation, n);
+      putRequests("completion", completion, n);
+      putRequests("lifecycle", creation.plus(completion), n);
+      put("unexpected", unexpected.isEmpty() ? "none" : unexpected.size() + ": "
+          + unexpected.values().stream().limit(3).toList());
 
-    long[] memory = operator.memory();
-    put("heap.used.mib", mib(memory[0]));
-    put("heap.committed.mib", mib(memory[1]));
-    put("rss.mib", mib(memory[2] * 1024));
-    put("rss.peak.mib", mib(memory[3] * 1024));
-    put("threads", memory[4]);
-    if (jvmOptions.stream().anyMatch(a -> a.startsWith("-XX:NativeMemoryTracking=")
-        && !a.endsWith("=off"))) {
-      Path nmt = outDir.resolve("nmt-" + n + ".txt");
-      operator.writeNativeMemorySummary(nmt);
-      put("nmt.file", nmt);
-    }
-    if (trace) {
-      Path file = outDir.resolve("trace-" + n + ".tsv");
-      operator.writeTrace(file.toAbsolutePath());
-      StageTrace stages = StageTrace.read(file);
-      traceCreate("trace.paced.", stages, pacedKeys, pacedUids, pacedCreate, jobAdded, running);
-      traceComplete("trace.paced.", stages, pacedKeys, pacedUids, pacedComplete, succeeded);
-      traceCreate("trace.", stages, keys, uids, createStart, jobAdded, running);
-      traceComplete("trace.", stages, keys, uids, completeStart, succeeded);
+      // ---- idle: the window's fixed length is the measurement; across it the operator's
+      // process must stay up (checked locally, so the check adds no request to what is counted)
+      phase = "idle";
+      progress("idle window of " + idleSeconds + " s");
+      Cpu idleCpu0 = Cpu.now(operator);
+      Awaitility.await("the operator stays up through the idle window")
+          .pollInterval(Duration.ofSeconds(1))
+          .during(Duration.ofSeconds(idleSeconds))
+          .atMost(Duration.ofSeconds(idleSeconds + 10L))
+          .until(operator::isAlive);
+      putRequests("idle", operator.requests(), 1);
+      put("idle.cpu.operator.ms", fmt(Cpu.now(operator).minus(idleCpu0).operator() / 1e6));
+
+      phase = "memory";
+      putMemory("", operator);
+      Path histogram = outDir.resolve("histogram-" + label + "-" + n + ".txt");
+      operator.writeClassHistogram(histogram.toAbsolutePath());
+      put("histogram.file", histogram);
+      if (jvmOptions.stream().anyMatch(a -> a.startsWith("-XX:NativeMemoryTracking=")
+          && !a.endsWith("=off"))) {
+        Path nmt = outDir.resolve("nmt-" + label + "-" + n + ".txt");
+        operator.writeNativeMemorySummary(nmt);
+        put("nmt.file", nmt);
+      }
+      if (trace) {
+        Path file = outDir.resolve("trace-" + label + "-" + n + ".tsv");
+        operator.writeTrace(file.toAbsolutePath());
+        StageTrace stages = StageTrace.read(file);
+        traceCreate("trace.paced.", stages, pacedKeys, pacedUids, pacedCreate, jobAdded,
+            running);
+        traceComplete("trace.paced.", stages, pacedKeys, pacedUids, pacedComplete, succeeded);
+        traceCreate("trace.", stages, keys, uids, createStart, jobAdded, running);
+        traceComplete("trace.", stages, keys, uids, completeStart, succeeded);
+      }
+    } catch (Exception e) {
+      // The run stops here, and says so in the report: an operator that dies (out of memory)
+      // or stops converging is a result too.
+      String why = operator.isAlive() ? e.getMessage() : "the operator's JVM exited: "
+          + operator.exitDescription();
+      put("failed", phase + ": " + why);
+      progress("failed in phase " + phase + ": " + why);
     }
     put("loadavg.end", loadAverage());
 
     jobWatch.close();
     dbmWatch.close();
+    eventWatch.close();
     operator.close();
     harness.close();
     progress("done");
     return out;
   }
 
-  /** Each resource's Secret and Running, Ready leader pod, a few requests in flight at once. */
-  private void prerequisites(List<DatabaseMigration> resources) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(4);
+  /**
+   * Creates {@code dbm}; its uid. Under load the client may time out on a create the server has
+   * made, and its retry then finds the resource there: that one is the harness's own.
+   */
+  private String create(DatabaseMigration dbm) {
+    try {
+      return harness.resource(dbm).create().getMetadata().getUid();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      return harness.resources(DatabaseMigration.class)
+          .inNamespace(dbm.getMetadata().getNamespace()).withName(dbm.getMetadata().getName())
+          .get().getMetadata().getUid();
+    }
+  }
+
+  private static List<String> names(String format, int count) {
+    List<String> names = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      names.add(String.format(Locale.ROOT, format, i));
+    }
+    return names;
+  }
+
+  /** Every namespace with its objects, a few requests in flight at once. */
+  private void environments(List<String> withDatabase, List<String> appOnly) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(SETUP_THREADS);
     try {
       List<Future<?>> done = new ArrayList<>();
-      for (int i = 0; i < resources.size(); i++) {
-        DatabaseMigration dbm = resources.get(i);
+      for (int i = 0; i < withDatabase.size(); i++) {
+        String ns = withDatabase.get(i);
         String ip = leaderIp(i);
+        long seed = i;
         done.add(pool.submit(() -> {
-          String ns = dbm.getMetadata().getNamespace();
-          String name = dbm.getMetadata().getName();
-          cluster.createSeedSecret(ns, dbm.getSpec().getDatabase().getCredentialsSecret()
-              .getName(), name.replace('-', '_'));
-          Map<String, String> labels =
-              new HashMap<>(dbm.getSpec().getDatabase().getLeader().getSelector());
-          labels.put("role", "master");
-          cluster.createReadyPod(ns, labels.get("cluster-name") + "-0", labels, ip);
+          PrNamespace.create(harness, ns, ip, seed);
           return null;
         }));
       }
-      for (Future<?> f : done) {
-        f.get(timeout.toSeconds(), TimeUnit.SECONDS);
+      for (int i = 0; i < appOnly.size(); i++) {
+        String ns = appOnly.get(i);
+        long seed = -1 - i;
+        done.add(pool.submit(() -> {
+          PrNamespace.create(harness, ns, null, seed);
+          return null;
+        }));
+      }
+      for (int i = 0; i < done.size(); i++) {
+        done.get(i).get(timeout.toSeconds(), TimeUnit.SECONDS);
+        if ((i + 1) % 1000 == 0) {
+          progress((i + 1) + " of " + done.size() + " namespaces created");
+        }
       }
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** What one pull request's namespace weighs on the API server, by kind (JSON bytes). */
+  private void putNamespaceBytes(String ns) {
+    put("ns.bytes.secrets", Serialization.asJson(harness.secrets().inNamespace(ns).list())
+        .length());
+    put("ns.bytes.pods", Serialization.asJson(harness.pods().inNamespace(ns).list()).length());
+    put("ns.bytes.configmaps", Serialization.asJson(harness.configMaps().inNamespace(ns).list())
+        .length());
+    put("ns.bytes.workloads", Serialization.asJson(harness.apps().deployments().inNamespace(ns)
+        .list()).length() + Serialization.asJson(harness.apps().statefulSets().inNamespace(ns)
+        .list()).length() + Serialization.asJson(harness.apps().replicaSets().inNamespace(ns)
+        .list()).length());
+  }
+
+  private void putMemory(String prefix, OperatorJvm operator) throws IOException {
+    long[] memory = operator.memory();
+    put(prefix + "heap.used.mib", mib(memory[0]));
+    put(prefix + "heap.committed.mib", mib(memory[1]));
+    put(prefix + "rss.mib", mib(memory[2] * 1024));
+    put(prefix + "rss.peak.mib", mib(memory[3] * 1024));
+    put(prefix + "threads", memory[4]);
   }
 
   /** The floor: a plain client creating Jobs (then finishing them) while it watches them. */
@@ -455,7 +594,7 @@ public final class OperatorBench {
       String name = String.format(Locale.ROOT, "f-%05d", i);
       names.add(name);
       start[i] = System.nanoTime();
-      harness.resource(migration(ns, name)).create();
+      harness.resource(Fixtures.migration(ns, name)).create();
     }
     put("crfloor.loop.s", sec(System.nanoTime() - begin));
     added.await(names, timeout);
@@ -489,19 +628,26 @@ public final class OperatorBench {
         .build());
     // The Job as the watch delivered it: nothing else writes Jobs here, so its resourceVersion
     // is current and the update is one request.
-    harness.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).resource(job)
-        .updateStatus();
+    try {
+      harness.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).resource(job)
+          .updateStatus();
+    } catch (KubernetesClientException e) {
+      // Under load, a retry of an update the server made: done, unless the Job moved on.
+      Job current = e.getCode() == 409 ? harness.resource(job).get() : null;
+      if (current == null) {
+        throw e;
+      }
+      if (current.getStatus() == null || current.getStatus().getCompletionTime() == null) {
+        current.setStatus(job.getStatus());
+        harness.resource(current).updateStatus();
+      }
+    }
   }
 
   private static JobCondition condition(String type, String now) {
     return new JobConditionBuilder().withType(type).withStatus("True")
         .withReason("CompletionsReached").withLastProbeTime(now).withLastTransitionTime(now)
         .build();
-  }
-
-  /** Secret {@code <name>-creds}, leader pod labelled {@code cluster-name=patroni-<name>}. */
-  private static DatabaseMigration migration(String ns, String name) {
-    return Fixtures.migration(ns, name);
   }
 
   /** 127.100.0.1, 127.100.0.2, ...: loopback addresses nothing listens on. */
@@ -669,6 +815,8 @@ public final class OperatorBench {
 
   /** First time each key reached a state, and waiting for a set of keys to get there. */
   static final class Marks {
+    /** Whether whatever should mark keys is still there to do it; waits end early if not. */
+    static volatile java.util.function.BooleanSupplier alive = () -> true;
     private final String what;
     private final Map<String, Long> at = new ConcurrentHashMap<>();
     private volatile String failure;
@@ -710,12 +858,17 @@ public final class OperatorBench {
         if (missing == 0) {
           return;
         }
+        if (!alive.getAsBoolean()) {
+          throw new IllegalStateException(what + ": " + missing + " of " + keys.size()
+              + " still missing, and the operator is gone");
+        }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           throw new TimeoutException(what + ": " + missing + " of " + keys.size()
               + " still missing after " + timeout.toSeconds() + " s");
         }
-        wait(Math.max(1, left / 1_000_000));
+        // Woken by each mark; the slice bounds how late a dead operator is noticed.
+        wait(Math.max(1, Math.min(1000, left / 1_000_000)));
       }
     }
   }

@@ -1,10 +1,13 @@
 package dev.dbmigration.operator.bench;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,21 +23,18 @@ import java.util.concurrent.TimeUnit;
  */
 final class OperatorJvm implements AutoCloseable {
 
-  /**
-   * The JVM as the Deployment's 512 MiB memory limit (deploy/base) makes it: in such a container
-   * it sees 512 MiB of memory, so it takes a heap of at most a quarter of it and, below 1792 MiB,
-   * the Serial collector. Replaced by BENCH_OPERATOR_JAVA_OPTS when that is set.
-   */
-  static final String DEFAULT_OPTS = "-XX:MaxRAM=512m -XX:+UseSerialGC";
-
   private final Process process;
   private final BufferedReader answers;
   private final PrintWriter commands;
   private final long spawnedNanos;
   private final long[] startedUptime;
+  private final Path stderr;
+  /** The last line the JVM itself printed on stdout, not an answer. */
+  private String printed;
 
-  private OperatorJvm(Process process, long spawnedNanos) throws IOException {
+  private OperatorJvm(Process process, long spawnedNanos, Path stderr) throws IOException {
     this.process = process;
+    this.stderr = stderr;
     this.spawnedNanos = spawnedNanos;
     this.answers = new BufferedReader(new InputStreamReader(process.getInputStream(),
         StandardCharsets.UTF_8));
@@ -43,14 +43,19 @@ final class OperatorJvm implements AutoCloseable {
     this.startedUptime = new long[] {Long.parseLong(started[0]), Long.parseLong(started[1])};
   }
 
-  /** Starts the operator on the server of {@code kubeconfig}; returns once start() returned. */
-  static OperatorJvm start(Path kubeconfig, List<String> jvmOptions, Path log, Path stderr,
-      boolean trace) throws IOException {
+  /**
+   * Starts the operator on the server of {@code kubeconfig}; returns once start() returned.
+   *
+   * @param operatorClasspath the operator's classes and runtime dependencies, as its image has
+   *     them (or an earlier build's runnable jar); null: this JVM's own class path
+   */
+  static OperatorJvm start(Path kubeconfig, List<String> jvmOptions, Map<String, String> env,
+      String operatorClasspath, Path log, Path stderr, boolean trace) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(jvmOptions);
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    command.add(classPath(operatorClasspath));
     command.add("-Dlog4j2.configurationFile="
         + System.getProperty("log4j2.configurationFile", "operator/src/test/resources/log4j2-bench.xml"));
     command.add("-Dbench.log=" + log);
@@ -59,19 +64,41 @@ final class OperatorJvm implements AutoCloseable {
     if (trace) {
       command.add("--trace");
     }
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectError(ProcessBuilder.Redirect.to(stderr.toFile()));
+    builder.environment().putAll(env);
     long spawned = System.nanoTime();
-    Process process = new ProcessBuilder(command)
-        .redirectError(ProcessBuilder.Redirect.to(stderr.toFile()))
-        .start();
-    return new OperatorJvm(process, spawned);
+    return new OperatorJvm(builder.start(), spawned, stderr);
   }
 
-  static List<String> options() {
-    String opts = System.getenv("BENCH_OPERATOR_JAVA_OPTS");
-    if (opts == null || opts.isBlank()) {
-      opts = DEFAULT_OPTS;
+  /**
+   * The image's JVM flags (see {@link ImageJvm}) followed by BENCH_OPERATOR_JAVA_OPTS, which adds
+   * to them (a later flag wins): a JFR recording, native memory tracking.
+   */
+  static List<String> options(ImageJvm image) {
+    List<String> options = new ArrayList<>(image.containerFlags());
+    String extra = System.getenv("BENCH_OPERATOR_JAVA_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      options.addAll(Arrays.stream(extra.trim().split("\\s+")).toList());
     }
-    return Arrays.stream(opts.trim().split("\\s+")).toList();
+    return options;
+  }
+
+  /**
+   * The operator's class path and then this benchmark's own classes (the {@link OperatorProcess}
+   * that drives it), and none of the tests' dependencies.
+   */
+  private static String classPath(String operatorClasspath) {
+    if (operatorClasspath == null) {
+      return System.getProperty("java.class.path");
+    }
+    try {
+      Path benchClasses = Path.of(OperatorProcess.class.getProtectionDomain().getCodeSource()
+          .getLocation().toURI());
+      return operatorClasspath + File.pathSeparator + benchClasses;
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   long pid() {
@@ -125,11 +152,30 @@ final class OperatorJvm implements AutoCloseable {
     expect("ok");
   }
 
+  void writeClassHistogram(Path file) throws IOException {
+    commands.println("histogram " + file.toAbsolutePath());
+    expect("ok");
+  }
+
+  /** How the operator's JVM ended, with the line of its stderr that says why, if any. */
+  String exitDescription() {
+    String code = exitCode();
+    try {
+      List<String> lines = Files.readAllLines(stderr);
+      String why = lines.stream().filter(l -> l.contains("OutOfMemoryError")).findFirst()
+          .orElse(lines.isEmpty() ? "" : lines.get(lines.size() - 1));
+      return code + (why.isBlank() ? "" : ": " + why.trim());
+    } catch (IOException e) {
+      return code;
+    }
+  }
+
   private String[] expect(String what) throws IOException {
     String line = readLine();
     // The JVM itself may print to stdout (-Xlog, JFR's start message): pass that on.
     while (!line.startsWith("bench:")) {
       System.err.println("[operator JVM] " + line);
+      printed = line;
       line = readLine();
     }
     String prefix = "bench:" + what;
@@ -143,7 +189,9 @@ final class OperatorJvm implements AutoCloseable {
   private String readLine() throws IOException {
     String line = answers.readLine();
     if (line == null) {
-      throw new IOException("the operator JVM exited (" + exitCode() + "); see its stderr file");
+      // What it printed last says why, e.g. ExitOnOutOfMemoryError's "Terminating due to ...".
+      throw new IOException("the operator JVM exited (" + exitCode() + ")"
+          + (printed == null ? "; see its stderr file" : ": " + printed.trim()));
     }
     return line;
   }

@@ -2,6 +2,7 @@ package dev.dbmigration.operator.bench;
 
 import dev.dbmigration.operator.runtime.DatabaseCheckMode;
 import dev.dbmigration.operator.runtime.MigrationOperator;
+import dev.dbmigration.operator.runtime.OperatorClient;
 import dev.dbmigration.operator.runtime.OperatorSettings;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,8 +21,8 @@ import java.util.Set;
 
 /**
  * The operator as the benchmark runs it: its own JVM (so that heap and RSS are the operator's
- * alone), started by {@link OperatorJvm}, exactly {@link MigrationOperator} on a client whose
- * requests a {@link RequestCounter} counts. The benchmark asks it for figures over stdin; each
+ * alone), started by {@link OperatorJvm}, exactly {@link MigrationOperator} on the client Main
+ * builds ({@link OperatorClient}), whose requests a {@link RequestCounter} counts. The benchmark asks it for figures over stdin; each
  * answer is one line on stdout starting with {@code bench:} (the operator logs to a file).
  *
  * <pre>
@@ -29,6 +30,7 @@ import java.util.Set;
  *   memory          → bench:memory heapUsedAfterGc heapCommitted rssKiB peakRssKiB threads
  *   trace FILE      → bench:ok once the stage trace is written to FILE (--trace only)
  *   nmt FILE        → bench:ok once the JVM's native memory summary is written to FILE
+ *   histogram FILE  → bench:ok once the heap's live objects by class are written to FILE
  *   quit            → stops the operator and exits
  * </pre>
  */
@@ -54,7 +56,7 @@ public final class OperatorProcess {
     System.setOut(System.err);
 
     RequestCounter counter = new RequestCounter();
-    KubernetesClient client = new KubernetesClientBuilder()
+    KubernetesClient client = clientBuilder()
         .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
         .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("counter", counter))
         .build();
@@ -90,7 +92,11 @@ public final class OperatorProcess {
           answers.println("bench:ok");
         }
         case "nmt" -> {
-          Files.writeString(Path.of(words[1]), nativeMemorySummary());
+          Files.writeString(Path.of(words[1]), diagnosticCommand("vmNativeMemory", "summary"));
+          answers.println("bench:ok");
+        }
+        case "histogram" -> {
+          Files.writeString(Path.of(words[1]), diagnosticCommand("gcClassHistogram"));
           answers.println("bench:ok");
         }
         case "quit" -> {
@@ -103,6 +109,15 @@ public final class OperatorProcess {
       }
     }
     System.exit(1);
+  }
+
+  /** The client Main builds; an earlier build (--before) without OperatorClient used a plain one. */
+  private static KubernetesClientBuilder clientBuilder() {
+    try {
+      return OperatorClient.builder();
+    } catch (NoClassDefFoundError olderBuild) {
+      return new KubernetesClientBuilder();
+    }
   }
 
   private static long uptimeMillis() {
@@ -126,13 +141,15 @@ public final class OperatorProcess {
         + ManagementFactory.getThreadMXBean().getThreadCount();
   }
 
-  /** With -XX:NativeMemoryTracking=summary, the JVM's own breakdown of its memory. */
-  private static String nativeMemorySummary() {
+  /**
+   * A jcmd command run inside this JVM: {@code vmNativeMemory summary} (with
+   * -XX:NativeMemoryTracking=summary), {@code gcClassHistogram} (live objects by class).
+   */
+  private static String diagnosticCommand(String command, String... arguments) {
     try {
       return String.valueOf(ManagementFactory.getPlatformMBeanServer().invoke(
           new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
-          "vmNativeMemory", new Object[] {new String[] {"summary"}},
-          new String[] {String[].class.getName()}));
+          command, new Object[] {arguments}, new String[] {String[].class.getName()}));
     } catch (Exception e) {
       return "failed: " + e;
     }

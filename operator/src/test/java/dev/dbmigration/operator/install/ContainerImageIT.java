@@ -108,14 +108,17 @@ class ContainerImageIT {
 
   @Test
   void theEntrypointIsTheJlinkedJavaAndTheModeIsItsArgument() {
+    // The flags docs/benchmarks.md measured (hack/bench.sh reads them from the same pom.xml).
     assertThat(image.strings("Entrypoint")).containsExactly("/opt/java/bin/java",
-        "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError",
-        "-cp", "@/app/jib-classpath-file", MAIN);
+        "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=75", "-XX:MinHeapFreeRatio=10",
+        "-XX:MaxHeapFreeRatio=20", "-XX:NewRatio=4", "-XX:TieredStopAtLevel=1",
+        "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2",
+        "-XX:+ExitOnOutOfMemoryError", "-cp", "@/app/jib-classpath-file", MAIN);
     // No Cmd: no argument runs the operator (the Deployment passes none), `local ...` the
     // no-cluster run.
     assertThat(image.strings("Cmd")).isEmpty();
     assertThat(image.env()).containsEntry("JAVA_HOME", "/opt/java")
-        .containsEntry("LANG", "C.UTF-8");
+        .containsEntry("LANG", "C.UTF-8").containsEntry("MALLOC_ARENA_MAX", "2");
     assertThat(image.containerConfig().get("WorkingDir").asText()).isEqualTo("/tmp");
   }
 
@@ -127,6 +130,7 @@ class ContainerImageIT {
   @Test
   void holdsTheRuntimeAndTheApplicationButNothingOfLocalMode() {
     assertThat(files).containsKeys("/opt/java/bin/java", "/opt/java/lib/server/libjvm.so",
+        "/opt/java/lib/server/classes.jsa",
         "/opt/java/lib/modules", "/lib64/ld-linux-x86-64.so.2", "/lib/x86_64-linux-gnu/libc.so.6",
         "/etc/ssl/certs/ca-certificates.crt", "/usr/lib/locale/C.utf8/LC_CTYPE",
         "/app/classes/dev/dbmigration/operator/Main.class", "/app/jib-classpath-file");
