@@ -252,26 +252,12 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     if (result.busyWith() != null) {
       return ((Plan.Report) planner.busy(observation, start, result.busyWith())).outcome();
     }
-    if (droppedSidecar(job, result.created())) {
-      return stop(context, new Plan.Stop(result.created(), new Outcome(new MigrationState(
-          Phase.Failed, Reasons.DATABASE_LOCK_UNSUPPORTED, "the cluster dropped the restartPolicy"
-          + " of the lock sidecar (native sidecars need Kubernetes 1.29 or later), so Job "
-          + job.getMetadata().getName() + " is removed before it runs: upgrade the cluster, or"
-          + " set spec.databaseLock: false"), start.outcome().run(), start.outcome().check(),
-          null, start.outcome().attempts(), null, start.outcome().identity())));
+    Optional<Plan.Stop> refused = planner.afterCreate(start, result.created());
+    if (refused.isPresent()) {
+      return stop(context, refused.get());
     }
     LOG.info("created Job {}: {}", job.getMetadata().getName(), start.outcome().state().message());
     return start.outcome().startedAt(result.created().getMetadata().getCreationTimestamp());
-  }
-
-  /** An API server without native sidecars drops an init container's restartPolicy. */
-  private static boolean droppedSidecar(Job asked, Job created) {
-    var askedInit = asked.getSpec().getTemplate().getSpec().getInitContainers();
-    var createdInit = created.getSpec().getTemplate().getSpec().getInitContainers();
-    if (askedInit == null || askedInit.isEmpty() || createdInit == null) {
-      return false;
-    }
-    return createdInit.stream().anyMatch(c -> c.getRestartPolicy() == null);
   }
 
   private Outcome stop(Context<DatabaseMigration> context, Plan.Stop stop) {

@@ -35,6 +35,7 @@ import dev.dbmigration.operator.model.validation.SpecValidator;
 import dev.dbmigration.operator.model.validation.Violation;
 import dev.dbmigration.operator.runtime.DatabaseCheckMode;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Duration;
 import java.time.Instant;
@@ -107,6 +108,27 @@ public final class Planner {
         Reasons.WAITING_FOR_OTHER_MIGRATION, message), Run.none(running.run().rerun())
         .withImage(running.run().image()), running.check(), settings.otherRunRecheck(),
         running.attempts(), null, running.identity()).withPlan(running.plan()));
+  }
+
+  /**
+   * After the run's Job was created: a Stop when the API server dropped the restartPolicy of its
+   * lock sidecar (a cluster without native sidecars), since that pod would run its engine with
+   * no lock held, or never end; empty when the Job is as asked.
+   */
+  public Optional<Plan.Stop> afterCreate(Plan.Start start, Job created) {
+    List<Container> asked = start.job().getSpec().getTemplate().getSpec().getInitContainers();
+    List<Container> made = created.getSpec().getTemplate().getSpec().getInitContainers();
+    if (asked == null || asked.isEmpty() || made == null
+        || made.stream().allMatch(c -> c.getRestartPolicy() != null)) {
+      return Optional.empty();
+    }
+    Outcome started = start.outcome();
+    return Optional.of(new Plan.Stop(created, new Outcome(new MigrationState(Phase.Failed,
+        Reasons.DATABASE_LOCK_UNSUPPORTED, "the cluster dropped the restartPolicy of the lock"
+        + " sidecar (native sidecars need Kubernetes 1.29 or later), so Job "
+        + created.getMetadata().getName() + " is removed before it runs: upgrade the cluster, or"
+        + " set spec.databaseLock: false"), started.run(), started.check(), null,
+        started.attempts(), null, started.identity())));
   }
 
   /** The decisions about one run, once the spec is usable and its identity known. */

@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dbmigration.operator.api.v1alpha1.Action;
 import dev.dbmigration.operator.api.v1alpha1.Approval;
-import dev.dbmigration.operator.api.v1alpha1.PlanSettings;
-import dev.dbmigration.operator.api.v1alpha1.PlanStatus;
-import dev.dbmigration.operator.model.job.PlanJobBuilder;
-import dev.dbmigration.operator.model.review.PlanContext;
 import dev.dbmigration.operator.api.v1alpha1.AttemptStatus;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationStatus;
@@ -16,6 +12,8 @@ import dev.dbmigration.operator.api.v1alpha1.EnvNames;
 import dev.dbmigration.operator.api.v1alpha1.ImageSource;
 import dev.dbmigration.operator.api.v1alpha1.LeaderStatus;
 import dev.dbmigration.operator.api.v1alpha1.Phase;
+import dev.dbmigration.operator.api.v1alpha1.PlanSettings;
+import dev.dbmigration.operator.api.v1alpha1.PlanStatus;
 import dev.dbmigration.operator.api.v1alpha1.Reasons;
 import dev.dbmigration.operator.api.v1alpha1.WorkloadKind;
 import dev.dbmigration.operator.database.Probe;
@@ -23,6 +21,8 @@ import dev.dbmigration.operator.database.Revision;
 import dev.dbmigration.operator.model.job.JobNames;
 import dev.dbmigration.operator.model.job.JobPodOutput;
 import dev.dbmigration.operator.model.job.Labels;
+import dev.dbmigration.operator.model.job.PlanJobBuilder;
+import dev.dbmigration.operator.model.review.PlanContext;
 import dev.dbmigration.operator.model.run.RunIdentity;
 import dev.dbmigration.operator.model.validation.SecretView;
 import dev.dbmigration.operator.runtime.DatabaseCheckMode;
@@ -383,6 +383,24 @@ class PlannerTest {
     assertThat(outcome.state().message()).contains("wps-pr-1/api", "api-g4-abcde");
     assertThat(outcome.recheck()).isEqualTo(Duration.ofSeconds(10));
     assertThat(outcome.run().jobName()).isNull();
+  }
+
+  @org.junit.jupiter.api.Test
+  void aJobWhoseLockSidecarTheClusterDroppedIsStoppedBeforeItRuns() {
+    Plan.Start start = (Plan.Start) LOCKING.plan(observe(migration()).probe(WRITABLE).build());
+    assertThat(start.job().getSpec().getTemplate().getSpec().getInitContainers())
+        .as("the lock sidecar is asked for").hasSize(1);
+    assertThat(LOCKING.afterCreate(start, start.job())).as("created as asked").isEmpty();
+
+    Job created = new JobBuilder(start.job()).editSpec().editTemplate().editSpec()
+        .editFirstInitContainer().withRestartPolicy(null).endInitContainer()
+        .endSpec().endTemplate().endSpec().build();
+    Plan.Stop stop = LOCKING.afterCreate(start, created).orElseThrow();
+
+    assertThat(stop.job()).isSameAs(created);
+    assertThat(stop.outcome().state().phase()).isEqualTo(Phase.Failed);
+    assertThat(stop.outcome().state().reason()).isEqualTo(Reasons.DATABASE_LOCK_UNSUPPORTED);
+    assertThat(stop.outcome().state().message()).contains("spec.databaseLock: false");
   }
 
   // --- the rows' vocabulary ----------------------------------------------------------------
