@@ -4,15 +4,13 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,18 +18,17 @@ import org.slf4j.LoggerFactory;
 /**
  * A pod's native sidecars (init containers with restartPolicy Always) as the kubelet runs them:
  * started in order before the main container, each one's startup probe awaited before the next
- * starts, and stopped (SIGTERM) after the main container has ended. A tcpSocket probe is tried
- * on this machine's loopback: every pod of the runner shares the host's network, like pods with
- * a hostPort on one node, so two pods whose sidecars listen on one port run one after another.
+ * starts, and stopped (SIGTERM) after the main container has ended. Every process of the runner
+ * shares this machine's network, where pods would have one each: so a sidecar with a tcpSocket
+ * probe gets a free port of its own in place of the probed one (in its arguments), and its probe
+ * is tried there on loopback. Two runs never wait for each other's port, as two pods never do.
  */
 final class Sidecars implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Sidecars.class);
   private static final Duration POLL = Duration.ofMillis(200);
-  private static final Map<Integer, Semaphore> PORTS = new ConcurrentHashMap<>();
 
   private final List<ProcessRun> running = new ArrayList<>();
-  private final List<Semaphore> held = new ArrayList<>();
 
   static boolean isSidecar(Container container) {
     return "Always".equals(container.getRestartPolicy());
@@ -66,15 +63,12 @@ final class Sidecars implements AutoCloseable {
 
   private void startOne(Container container, ContainerLaunch launch, Path log, Instant deadline)
       throws JobStartException, InterruptedException {
-    Integer port = probePort(container);
-    if (port != null) {
-      Semaphore exclusive = PORTS.computeIfAbsent(port, p -> new Semaphore(1));
-      exclusive.acquire();
-      held.add(exclusive);
-    }
+    Integer probed = probePort(container);
+    Integer port = probed == null ? null : freePort(container);
+    ContainerLaunch own = port == null ? launch : onPort(launch, probed, port);
     ProcessRun run;
     try {
-      run = ProcessRun.start(launch.command(), launch.environment(), launch.workingDir(), log);
+      run = ProcessRun.start(own.command(), own.environment(), own.workingDir(), log);
     } catch (IOException e) {
       throw new JobStartException("cannot run sidecar " + container.getName() + ": "
           + e.getMessage());
@@ -105,6 +99,26 @@ final class Sidecars implements AutoCloseable {
     return container.getStartupProbe().getTcpSocket().getPort().getIntVal();
   }
 
+  private static int freePort(Container container) throws JobStartException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new JobStartException("no free port for sidecar " + container.getName() + ": "
+          + e.getMessage());
+    }
+  }
+
+  /** The launch with {@code probed} replaced by {@code port} where an argument names it. */
+  static ContainerLaunch onPort(ContainerLaunch launch, int probed, int port) {
+    String from = Integer.toString(probed);
+    String to = Integer.toString(port);
+    List<String> command = launch.command().stream()
+        .map(a -> a.equals(from) ? to
+            : a.endsWith("=" + from) ? a.substring(0, a.length() - from.length()) + to : a)
+        .toList();
+    return new ContainerLaunch(command, launch.environment(), launch.workingDir());
+  }
+
   private static boolean listening(int port) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), (int) POLL.toMillis());
@@ -126,8 +140,6 @@ final class Sidecars implements AutoCloseable {
       }
     }
     running.clear();
-    held.forEach(Semaphore::release);
-    held.clear();
   }
 
   /** How a sidecar's container becomes a process. */
