@@ -112,8 +112,13 @@ class OperatorIT {
     assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getWorkingDir())
         .isEqualTo("/app/bootstrap");
     Map<String, EnvVar> env = env(job);
+    // DBMIGRATION_LOCK_HELD: the pod's lock sidecar holds the database's lock (spec.databaseLock),
+    // so an env.py that takes the same lock does not wait for its own run.
     assertThat(env).containsOnlyKeys("POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_DATABASE",
-        "POSTGRES_USER", "POSTGRES_PASSWORD");
+        "POSTGRES_USER", "POSTGRES_PASSWORD", "DBMIGRATION_LOCK_HELD");
+    assertThat(env.get("DBMIGRATION_LOCK_HELD").getValue()).isEqualTo("true");
+    assertThat(job.getSpec().getTemplate().getSpec().getInitContainers())
+        .extracting(c -> c.getName() + " " + c.getRestartPolicy()).containsExactly("lock Always");
     assertThat(env.get("POSTGRES_HOST").getValue()).isEqualTo("127.128.3.17");
     assertThat(env.get("POSTGRES_PORT").getValue()).isEqualTo("5432");
     assertThat(env.get("POSTGRES_PASSWORD").getValue()).isNull();
