@@ -322,7 +322,8 @@ class CrdValidationIT {
         bad("rerun with a newline", spec(s -> s.setRerun("7\nrm")), "spec.rerun"),
         bad("empty rerun", spec(s -> s.setRerun("")), "spec.rerun"),
         bad("64-character rerun", spec(s -> s.setRerun("1".repeat(64))), "spec.rerun"),
-        bad("engine liquibase", json(root -> ((ObjectNode) root.path("spec")).put("engine", "liquibase")),
+        bad("engine sqitch (no such engine)",
+            json(root -> ((ObjectNode) root.path("spec")).put("engine", "sqitch")),
             "spec.engine"));
   }
 
