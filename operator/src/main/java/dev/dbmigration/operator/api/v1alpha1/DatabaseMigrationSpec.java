@@ -141,7 +141,8 @@ public class DatabaseMigrationSpec {
       + "whole run (a sidecar of the operator's image takes it before the engine starts and "
       + "holds it until the engine ends), so that no other run that takes the same lock "
       + "interleaves with it: key = the first 8 bytes of sha256('dbmigration:' || database || "
-      + "':' || version table), a signed bigint.")
+      + "':' || version table), a signed bigint. Not for engine command, which has no version "
+      + "table of its own.")
   private Boolean databaseLock = DEFAULT_DATABASE_LOCK;
 
   // An argument list, never a shell line: a user who wants a shell names it (sh -c ...).

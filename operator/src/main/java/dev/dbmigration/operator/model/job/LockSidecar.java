@@ -2,6 +2,7 @@ package dev.dbmigration.operator.model.job;
 
 import dev.dbmigration.operator.api.v1alpha1.CredentialsSecret;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationSpec;
+import dev.dbmigration.operator.api.v1alpha1.Engine;
 import dev.dbmigration.operator.api.v1alpha1.SecretKeys;
 import dev.dbmigration.operator.database.VersionTable;
 import dev.dbmigration.operator.lock.LockArguments;
@@ -32,6 +33,15 @@ public final class LockSidecar {
   public static final String HELD_VARIABLE = "DBMIGRATION_LOCK_HELD";
 
   private LockSidecar() {
+  }
+
+  /**
+   * Whether a run of {@code spec} takes the lock: spec.databaseLock, and an engine with a version
+   * table of its own for the key to name. A user's command has none (spec.versionTable is only
+   * where it records a revision, not what it migrates), so it runs without the sidecar.
+   */
+  public static boolean applies(DatabaseMigrationSpec spec) {
+    return spec.databaseLockOrDefault() && spec.engineOrDefault() != Engine.COMMAND;
   }
 
   /**

@@ -68,7 +68,7 @@ public final class MigrationJobBuilder {
     Objects.requireNonNull(jobName, "jobName");
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(image, "image");
-    String lock = dbm.getSpec().databaseLockOrDefault() ? lockImage : null;
+    String lock = LockSidecar.applies(dbm.getSpec()) ? lockImage : null;
     return new JobBuilder()
         .withMetadata(jobMetadata(dbm, jobName))
         .withSpec(jobSpec(dbm, host, image, lock))

@@ -61,6 +61,18 @@ class LockAndPlanJobsTest {
   }
 
   @Test
+  void aUsersCommandHasNoVersionTableToLockSoItsPodHasNoSidecar() {
+    DatabaseMigration command = dbm();
+    command.getSpec().setEngine(Engine.COMMAND);
+    command.getSpec().setCommand(java.util.List.of("alembic", "upgrade", "head"));
+    Job job = MigrationJobBuilder.build(command, "wps-api-g1-abcde", HOST, Fixtures.IMAGE,
+        OPERATOR_IMAGE);
+    assertThat(job.getSpec().getTemplate().getSpec().getInitContainers()).isEmpty();
+    assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .noneMatch(e -> e.getName().equals(LockSidecar.HELD_VARIABLE));
+  }
+
+  @Test
   void withoutTheLockThereIsNoSidecarAndNoHeldVariable() {
     DatabaseMigration unlocked = dbm();
     unlocked.getSpec().setDatabaseLock(false);
