@@ -1,10 +1,12 @@
 package dev.dbmigration.operator.model.job;
 
+import static dev.dbmigration.operator.model.job.EnvVars.literal;
+import static dev.dbmigration.operator.model.job.EnvVars.reference;
+
 import dev.dbmigration.operator.api.v1alpha1.Action;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationSpec;
 import dev.dbmigration.operator.api.v1alpha1.EnvNames;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import java.util.List;
 import java.util.Optional;
 
@@ -47,12 +49,8 @@ public final class FlywayEngine implements MigrationEngine {
   public List<EnvVar> extraEnv(DatabaseMigrationSpec spec) {
     EnvNames names = spec.envOrDefault();
     return List.of(
-        env("FLYWAY_URL", JdbcUrl.of(spec)),
-        env("FLYWAY_USER", "$(" + names.usernameOrDefault() + ")"),
-        env("FLYWAY_PASSWORD", "$(" + names.passwordOrDefault() + ")"));
-  }
-
-  private static EnvVar env(String name, String value) {
-    return new EnvVarBuilder().withName(name).withValue(value).build();
+        literal("FLYWAY_URL", JdbcUrl.of(spec)),
+        literal("FLYWAY_USER", reference(names.usernameOrDefault())),
+        literal("FLYWAY_PASSWORD", reference(names.passwordOrDefault())));
   }
 }

@@ -1,5 +1,7 @@
 package dev.dbmigration.operator.model.job;
 
+import static dev.dbmigration.operator.model.job.EnvVars.reference;
+
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationSpec;
 import dev.dbmigration.operator.api.v1alpha1.EnvNames;
 
@@ -15,7 +17,8 @@ final class JdbcUrl {
    */
   static String of(DatabaseMigrationSpec spec) {
     EnvNames names = spec.envOrDefault();
-    return "jdbc:postgresql://$(" + names.hostOrDefault() + "):$(" + names.portOrDefault()
-        + ")/$(" + names.databaseOrDefault() + ")" + JobTls.jdbcQuery(spec);
+    return "jdbc:postgresql://" + reference(names.hostOrDefault()) + ":"
+        + reference(names.portOrDefault()) + "/" + reference(names.databaseOrDefault())
+        + JobTls.jdbcQuery(spec);
   }
 }

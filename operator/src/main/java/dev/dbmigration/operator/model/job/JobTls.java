@@ -1,10 +1,11 @@
 package dev.dbmigration.operator.model.job;
 
+import static dev.dbmigration.operator.model.job.EnvVars.literal;
+
 import dev.dbmigration.operator.api.v1alpha1.CaBundleSource;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationSpec;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseTls;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.KeyToPathBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
@@ -43,10 +44,9 @@ public final class JobTls {
   static List<EnvVar> libpqEnv(DatabaseMigrationSpec spec) {
     List<EnvVar> env = new ArrayList<>();
     tls(spec).ifPresent(tls -> {
-      env.add(new EnvVarBuilder().withName(PGSSLMODE).withValue(tls.modeOrDefault().value())
-          .build());
+      env.add(literal(PGSSLMODE, tls.modeOrDefault().value()));
       if (tls.getCa() != null) {
-        env.add(new EnvVarBuilder().withName(PGSSLROOTCERT).withValue(CA_FILE).build());
+        env.add(literal(PGSSLROOTCERT, CA_FILE));
       }
     });
     return env;

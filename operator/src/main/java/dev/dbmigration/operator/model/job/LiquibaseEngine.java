@@ -1,10 +1,12 @@
 package dev.dbmigration.operator.model.job;
 
+import static dev.dbmigration.operator.model.job.EnvVars.literal;
+import static dev.dbmigration.operator.model.job.EnvVars.reference;
+
 import dev.dbmigration.operator.api.v1alpha1.Action;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationSpec;
 import dev.dbmigration.operator.api.v1alpha1.EnvNames;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import java.util.List;
 
 /**
@@ -51,14 +53,10 @@ public final class LiquibaseEngine implements MigrationEngine {
   public List<EnvVar> extraEnv(DatabaseMigrationSpec spec) {
     EnvNames names = spec.envOrDefault();
     return List.of(
-        env("LIQUIBASE_COMMAND_URL", JdbcUrl.of(spec)),
-        env("LIQUIBASE_COMMAND_USERNAME", "$(" + names.usernameOrDefault() + ")"),
-        env("LIQUIBASE_COMMAND_PASSWORD", "$(" + names.passwordOrDefault() + ")"),
-        env("LIQUIBASE_SHOW_BANNER", "false"),
-        env("LIQUIBASE_ANALYTICS_ENABLED", "false"));
-  }
-
-  private static EnvVar env(String name, String value) {
-    return new EnvVarBuilder().withName(name).withValue(value).build();
+        literal("LIQUIBASE_COMMAND_URL", JdbcUrl.of(spec)),
+        literal("LIQUIBASE_COMMAND_USERNAME", reference(names.usernameOrDefault())),
+        literal("LIQUIBASE_COMMAND_PASSWORD", reference(names.passwordOrDefault())),
+        literal("LIQUIBASE_SHOW_BANNER", "false"),
+        literal("LIQUIBASE_ANALYTICS_ENABLED", "false"));
   }
 }

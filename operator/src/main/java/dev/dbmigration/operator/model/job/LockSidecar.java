@@ -1,5 +1,7 @@
 package dev.dbmigration.operator.model.job;
 
+import static dev.dbmigration.operator.model.job.EnvVars.literal;
+
 import dev.dbmigration.operator.api.v1alpha1.CredentialsSecret;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationSpec;
 import dev.dbmigration.operator.api.v1alpha1.Engine;
@@ -9,7 +11,6 @@ import dev.dbmigration.operator.lock.LockArguments;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.List;
@@ -91,9 +92,5 @@ public final class LockSidecar {
         // writable under an arbitrary UID.
         literal("JAVA_TOOL_OPTIONS", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData"
             + " -Xss512k"));
-  }
-
-  private static EnvVar literal(String name, String value) {
-    return new EnvVarBuilder().withName(name).withValue(value).build();
   }
 }

@@ -1,12 +1,14 @@
 package dev.dbmigration.operator.model.job;
 
-import dev.dbmigration.operator.model.run.RunIdentity;
+import static dev.dbmigration.operator.model.job.EnvVars.literal;
+
 import dev.dbmigration.operator.api.v1alpha1.CredentialsSecret;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigrationSpec;
 import dev.dbmigration.operator.api.v1alpha1.EnvNames;
 import dev.dbmigration.operator.api.v1alpha1.JobSettings;
 import dev.dbmigration.operator.api.v1alpha1.SecretKeys;
+import dev.dbmigration.operator.model.run.RunIdentity;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -245,9 +247,6 @@ public final class MigrationJobBuilder {
     return all;
   }
 
-  private static EnvVar literal(String name, String value) {
-    return new EnvVarBuilder().withName(name).withValue(value).build();
-  }
 
   // optional=false: a missing Secret or key keeps the pod from starting instead of running the
   // tool with an empty password.
@@ -263,5 +262,4 @@ public final class MigrationJobBuilder {
         .endValueFrom()
         .build();
   }
-
 }

@@ -1,5 +1,7 @@
 package dev.dbmigration.operator.model.job;
 
+import static dev.dbmigration.operator.model.job.EnvVars.reference;
+
 import dev.dbmigration.operator.api.v1alpha1.DatabaseMigration;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -68,8 +70,8 @@ public final class PlanJobBuilder {
       return false;
     }
     var names = dbm.getSpec().envOrDefault();
-    return env.getValue().contains("$(" + names.usernameOrDefault() + ")")
-        || env.getValue().contains("$(" + names.passwordOrDefault() + ")")
-        || env.getValue().contains("$(" + names.databaseOrDefault() + ")");
+    return env.getValue().contains(reference(names.usernameOrDefault()))
+        || env.getValue().contains(reference(names.passwordOrDefault()))
+        || env.getValue().contains(reference(names.databaseOrDefault()));
   }
 }
