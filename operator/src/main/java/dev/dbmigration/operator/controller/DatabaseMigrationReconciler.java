@@ -176,13 +176,14 @@ public class DatabaseMigrationReconciler implements Reconciler<DatabaseMigration
     if (context.isPrimaryResourceDeleted() || dbm.isMarkedForDeletion()) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
-    String message = e instanceof JobRefusedException refused ? refused.getMessage()
-        : "the operator could not act on this resource: " + KubernetesErrors.describe(e)
-            + " (retried with backoff)";
-    String reason = e instanceof JobRefusedException ? Reasons.JOB_REFUSED
-        : e instanceof PlanStore.PlanRefusedException ? Reasons.PLAN_UNAVAILABLE
-        : Reasons.RECONCILE_ERROR;
-    if (e instanceof PlanStore.PlanRefusedException) {
+    String reason = Reasons.RECONCILE_ERROR;
+    String message = "the operator could not act on this resource: "
+        + KubernetesErrors.describe(e) + " (retried with backoff)";
+    if (e instanceof JobRefusedException) {
+      reason = Reasons.JOB_REFUSED;
+      message = e.getMessage();
+    } else if (e instanceof PlanStore.PlanRefusedException) {
+      reason = Reasons.PLAN_UNAVAILABLE;
       message = e.getMessage();
     }
     Run run = dbm.getStatus() == null ? Run.none(null) : Run.of(dbm.getStatus());
